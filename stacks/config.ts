@@ -1,0 +1,656 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Cidr, cidrContains, cidrsOverlap, parseCidr } from "../components/cidr";
+import { PREFIX_PATTERN, PREFIX_RULE } from "../components/naming";
+import { defaultSubnets, SUBNET_ROLES, SubnetRole } from "../components/networking";
+import {
+  AzureCloudName,
+  findRegion,
+  isPairedRegion,
+  RegionInfo,
+  suggestRegions,
+  supportsGeoRedundantStorage,
+  supportsGeoZoneRedundantStorage,
+  supportsZones,
+} from "../components/regions";
+import { PEOPLE_ROLES, PrincipalRole, PrincipalType } from "../components/roles";
+import { GEO_REDUNDANCY, StorageRedundancy } from "../components/storageAccount";
+
+/** The configuration namespace of this project. */
+export const NAMESPACE = "aml-bcdr";
+
+export const ROLES = ["primary", "secondary"] as const;
+/** Which part a stack plays: the primary owns the shared resources. */
+export type StackRole = (typeof ROLES)[number];
+
+export const TOPOLOGIES = ["hot-hot", "hot-warm", "hot-cold"] as const;
+/** How the secondary region runs while the primary is active. */
+export type Topology = (typeof TOPOLOGIES)[number];
+
+/** Default address spaces, chosen so that the two default stacks never overlap. */
+export const DEFAULT_ADDRESS_SPACES: Readonly<Record<StackRole, string>> = {
+  primary: "10.40.0.0/16",
+  secondary: "10.41.0.0/16",
+};
+
+/** The IDs of the shared resources, as the secondary reads them. */
+export interface SharedResourceIds {
+  readonly keyVaultId?: string;
+  readonly registryId?: string;
+  readonly dataAccountId?: string;
+  readonly dataContainerName?: string;
+}
+
+/** A stack's configuration, typed, defaulted and validated. */
+export interface StackConfig {
+  readonly stack: string;
+  readonly role: StackRole;
+  readonly location: string;
+  readonly region: RegionInfo;
+  readonly cloud: AzureCloudName;
+  readonly topology: Topology;
+  readonly prefix: string;
+  readonly addressSpace: string;
+  readonly subnets: Readonly<Record<SubnetRole, string>>;
+  readonly principals: readonly PrincipalRole[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly protectData: boolean;
+  readonly allowPublicNetworkAccess: boolean;
+  /** Primary: the other regions, which get registry replicas. */
+  readonly secondaryLocations: readonly string[];
+  /** Primary: redundancy of the training-data account. */
+  readonly dataRedundancy: StorageRedundancy;
+  /** Secondary: the primary stack's region, as the secondary believes it to be. */
+  readonly primaryLocation?: string;
+  /** Secondary: the fully qualified name of the primary stack. */
+  readonly primaryStack: string;
+  /** Secondary: shared resource IDs given in config instead of read from the primary. */
+  readonly shared: SharedResourceIds;
+}
+
+/** One thing wrong with a stack's configuration. */
+export interface ConfigProblem {
+  /** The config key, without namespace. */
+  readonly key: string;
+  readonly value: unknown;
+  /** What is wrong and what is allowed. */
+  readonly problem: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/**
+ * Every problem with a stack's configuration, reported at once. It is a `RunError`, so Pulumi
+ * prints the message without a stack trace.
+ */
+export class ConfigError extends pulumi.RunError {
+  constructor(
+    readonly stack: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(formatProblems(stack, problems));
+    this.name = "ConfigError";
+  }
+}
+
+/** The message of a {@link ConfigError}: one short paragraph per problem. */
+export function formatProblems(stack: string, problems: readonly ConfigProblem[]): string {
+  const lines = [
+    `Stack "${stack}" has ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}; nothing was deployed.`,
+  ];
+  for (const p of problems) {
+    lines.push(`  ${NAMESPACE}:${p.key} = ${JSON.stringify(p.value)}: ${p.problem}`);
+    lines.push(`    fix: ${p.fix}`);
+  }
+  return lines.join("\n");
+}
+
+/** Reads a raw config value (a string, JSON for objects), or undefined if unset. */
+export type RawConfig = (key: string) => string | undefined;
+
+/** What {@link parseStackConfig} returns: the config, and warnings for allowed-but-risky values. */
+export interface ParsedConfig {
+  readonly config: StackConfig;
+  readonly warnings: readonly string[];
+}
+
+/** Every key this project reads, so that a misspelt key is reported instead of ignored. */
+export const KNOWN_KEYS = [
+  "role",
+  "location",
+  "topology",
+  "prefix",
+  "addressSpace",
+  "subnets",
+  "principals",
+  "tags",
+  "protectData",
+  "allowPublicNetworkAccess",
+  "allowUnpairedRegions",
+  "secondaryLocations",
+  "dataRedundancy",
+  "primaryLocation",
+  "primaryAddressSpace",
+  "primaryStack",
+  "sharedKeyVaultId",
+  "sharedRegistryId",
+  "sharedDataAccountId",
+  "sharedDataContainerName",
+] as const;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ARM_ID = (provider: string, type: string) =>
+  new RegExp(
+    `^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/${provider.replace(".", "\\.")}/${type}/[^/]+$`,
+    "i",
+  );
+
+/**
+ * The one validation pass over a stack's configuration. It runs before any resource is
+ * registered and throws a {@link ConfigError} listing every problem.
+ *
+ * @param raw reads `aml-bcdr:<key>`; `presentKeys` lists every key set in the stack, so that
+ * unknown keys can be reported.
+ */
+export function parseStackConfig(
+  stack: string,
+  raw: RawConfig,
+  context: { organization: string; project: string; presentKeys?: readonly string[] },
+): ParsedConfig {
+  const problems: ConfigProblem[] = [];
+  const warnings: string[] = [];
+  const setHint = (key: string, example: string) =>
+    `pulumi config set ${NAMESPACE}:${key} ${example} -s ${stack}`;
+  const report = (key: string, value: unknown, problem: string, fix: string) =>
+    problems.push({ key, value, problem, fix });
+
+  for (const key of context.presentKeys ?? []) {
+    if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
+      const near = KNOWN_KEYS.filter((k) => k.toLowerCase() === key.toLowerCase());
+      report(
+        key,
+        raw(key),
+        "is not a setting of this project.",
+        near.length
+          ? `rename it to ${NAMESPACE}:${near[0]}.`
+          : `remove it (pulumi config rm ${NAMESPACE}:${key} -s ${stack}); known settings: ${KNOWN_KEYS.join(", ")}.`,
+      );
+    }
+  }
+
+  const json = <T>(key: string, fallback: T): T => {
+    const text = raw(key);
+    if (text === undefined || text === "") return fallback;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      report(key, text, "is not valid JSON.", `set it as a YAML value in Pulumi.${stack}.yaml.`);
+      return fallback;
+    }
+  };
+  const bool = (key: string, fallback: boolean): boolean => {
+    const text = raw(key);
+    if (text === undefined || text === "") return fallback;
+    if (text === "true" || text === "false") return text === "true";
+    report(key, text, "must be true or false.", setHint(key, String(fallback)));
+    return fallback;
+  };
+  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback?: T) => {
+    const text = raw(key);
+    if (text === undefined || text === "") return fallback;
+    if ((allowed as readonly string[]).includes(text)) return text as T;
+    report(key, text, `must be one of ${allowed.join(", ")}.`, setHint(key, allowed[0]));
+    return fallback;
+  };
+
+  // Role: explicit, or the stack's own name when that is a role.
+  const defaultRole = (ROLES as readonly string[]).includes(stack)
+    ? (stack as StackRole)
+    : undefined;
+  const role = oneOf("role", ROLES, defaultRole);
+  if (!role) {
+    report(
+      "role",
+      raw("role"),
+      "is not set, and the stack's name is not a role.",
+      setHint("role", "primary"),
+    );
+  }
+  const effectiveRole = role ?? "primary";
+
+  const region = (key: string, value: string | undefined, required: boolean) => {
+    if (value === undefined || value === "") {
+      if (required)
+        report(key, value, "is required: the stack's Azure region.", setHint(key, "northeurope"));
+      return undefined;
+    }
+    const info = findRegion(value);
+    if (!info) {
+      const near = suggestRegions(value, 3);
+      report(
+        key,
+        value,
+        `is not a known Azure region${near.length ? ` (did you mean ${near.join(", ")}?)` : ""}.`,
+        `use a programmatic region name such as northeurope (az account list-locations -o table).`,
+      );
+    }
+    return info;
+  };
+
+  const locationText = raw("location");
+  const info = region("location", locationText, true);
+  const location = info?.name ?? locationText ?? "";
+  if (info?.restricted) {
+    warnings.push(
+      `${NAMESPACE}:location ${info.name} is an access-restricted region: ask Azure support for access before deploying.`,
+    );
+  }
+
+  const topology = oneOf("topology", TOPOLOGIES, "hot-warm") ?? "hot-warm";
+
+  const prefix = raw("prefix") ?? "amlbcdr";
+  if (!PREFIX_PATTERN.test(prefix)) {
+    report(
+      "prefix",
+      prefix,
+      `cannot yield valid Azure names for every resource type (storage accounts allow 3-24 lowercase letters and digits): use ${PREFIX_RULE}.`,
+      setHint("prefix", "amlbcdr"),
+    );
+  }
+
+  // Network ranges.
+  const addressSpace = raw("addressSpace") ?? DEFAULT_ADDRESS_SPACES[effectiveRole];
+  const parsedSpace = cidr("addressSpace", addressSpace);
+  const subnetOverrides = json<Record<string, string>>("subnets", {});
+  let subnets: Record<SubnetRole, string> = {
+    privateEndpoints: "",
+    training: "",
+    inference: "",
+  };
+  if (parsedSpace) {
+    if (parsedSpace.prefixLength > 24) {
+      report(
+        "addressSpace",
+        addressSpace,
+        "is too small: it must be /24 or larger, to hold three subnets.",
+        setHint("addressSpace", DEFAULT_ADDRESS_SPACES[effectiveRole]),
+      );
+    } else {
+      subnets = { ...defaultSubnets(addressSpace), ...pickSubnets(subnetOverrides) };
+      checkSubnets(parsedSpace, subnets);
+    }
+  }
+
+  function cidr(key: string, text: string): Cidr | undefined {
+    const parsed = parseCidr(text);
+    if (typeof parsed === "string") {
+      report(
+        key,
+        text,
+        `is not a valid address range: ${parsed}.`,
+        setHint(key, DEFAULT_ADDRESS_SPACES[effectiveRole]),
+      );
+      return undefined;
+    }
+    return parsed;
+  }
+
+  function pickSubnets(value: Record<string, string>): Partial<Record<SubnetRole, string>> {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      report(
+        "subnets",
+        value,
+        "must be a map of subnet role to range.",
+        `e.g. { "training": "10.40.64.0/18" }.`,
+      );
+      return {};
+    }
+    const picked: Partial<Record<SubnetRole, string>> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (!(SUBNET_ROLES as readonly string[]).includes(k)) {
+        report(
+          `subnets.${k}`,
+          v,
+          `is not a subnet role; roles are ${SUBNET_ROLES.join(", ")}.`,
+          "rename or remove it.",
+        );
+      } else {
+        picked[k as SubnetRole] = String(v);
+      }
+    }
+    return picked;
+  }
+
+  function checkSubnets(space: Cidr, all: Record<SubnetRole, string>) {
+    const parsed: [SubnetRole, Cidr][] = [];
+    for (const roleName of SUBNET_ROLES) {
+      const p = parseCidr(all[roleName]);
+      if (typeof p === "string") {
+        report(
+          `subnets.${roleName}`,
+          all[roleName],
+          `is not a valid address range: ${p}.`,
+          "give a range inside addressSpace.",
+        );
+      } else if (!cidrContains(space, p)) {
+        report(
+          `subnets.${roleName}`,
+          all[roleName],
+          `does not fit inside addressSpace ${space.text}.`,
+          `give a range inside ${space.text}.`,
+        );
+      } else {
+        parsed.push([roleName, p]);
+      }
+    }
+    for (let i = 0; i < parsed.length; i++) {
+      for (let j = i + 1; j < parsed.length; j++) {
+        if (cidrsOverlap(parsed[i][1], parsed[j][1])) {
+          report(
+            `subnets.${parsed[j][0]}`,
+            parsed[j][1].text,
+            `overlaps subnet ${parsed[i][0]} (${parsed[i][1].text}).`,
+            "give each subnet its own range.",
+          );
+        }
+      }
+    }
+  }
+
+  // People.
+  const principalsRaw = json<unknown>("principals", []);
+  const principals: PrincipalRole[] = [];
+  if (!Array.isArray(principalsRaw)) {
+    report(
+      "principals",
+      principalsRaw,
+      "must be a list of { objectId, role, principalType }.",
+      "see the README's configuration table.",
+    );
+  } else {
+    principalsRaw.forEach((p, i) => {
+      const key = `principals[${i}]`;
+      const entry = (p ?? {}) as Record<string, unknown>;
+      const objectId = String(entry.objectId ?? "");
+      const roleName = String(entry.role ?? "");
+      const principalType = String(entry.principalType ?? "Group");
+      let ok = true;
+      if (!GUID.test(objectId)) {
+        report(
+          `${key}.objectId`,
+          entry.objectId,
+          "must be an Entra ID object ID (a GUID such as 00000000-0000-0000-0000-000000000000).",
+          "az ad group show --group <name> --query id -o tsv",
+        );
+        ok = false;
+      }
+      if (!(PEOPLE_ROLES as readonly string[]).includes(roleName)) {
+        report(
+          `${key}.role`,
+          entry.role,
+          `must be one of ${PEOPLE_ROLES.join(", ")}.`,
+          "use one of those role names.",
+        );
+        ok = false;
+      }
+      if (!["User", "Group", "ServicePrincipal"].includes(principalType)) {
+        report(
+          `${key}.principalType`,
+          entry.principalType,
+          "must be User, Group or ServicePrincipal.",
+          "use one of those.",
+        );
+        ok = false;
+      }
+      if (ok) {
+        principals.push({
+          objectId: objectId.toLowerCase(),
+          role: roleName as PrincipalRole["role"],
+          principalType: principalType as PrincipalType,
+        });
+      }
+    });
+    const seen = new Set<string>();
+    for (const p of principals) {
+      const id = `${p.objectId}/${p.role}`;
+      if (seen.has(id)) {
+        report(
+          "principals",
+          `${p.objectId} ${p.role}`,
+          "lists the same principal and role twice.",
+          "remove the duplicate.",
+        );
+      }
+      seen.add(id);
+    }
+  }
+
+  const tags = json<Record<string, string>>("tags", {});
+  if (
+    typeof tags !== "object" ||
+    tags === null ||
+    Array.isArray(tags) ||
+    Object.values(tags).some((v) => typeof v !== "string")
+  ) {
+    report(
+      "tags",
+      tags,
+      "must be a map of tag name to string value.",
+      `e.g. { "costCenter": "ml" }.`,
+    );
+  }
+
+  const protectData = bool("protectData", true);
+  if (!protectData) {
+    warnings.push(
+      `${NAMESPACE}:protectData is false: workspaces, storage, vault and registry of stack "${stack}" can be deleted by pulumi destroy.`,
+    );
+  }
+  const allowPublicNetworkAccess = bool("allowPublicNetworkAccess", false);
+  if (allowPublicNetworkAccess) {
+    warnings.push(
+      `${NAMESPACE}:allowPublicNetworkAccess is true: the resources of stack "${stack}" accept traffic from the internet (still subject to Entra ID).`,
+    );
+  }
+  const allowUnpaired = bool("allowUnpairedRegions", false);
+
+  const pairCheck = (a: string, b: string, key: string, value: string) => {
+    if (isPairedRegion(a, b)) return;
+    const pair = findRegion(a)?.pairedRegion;
+    const text = `${b} is not the Azure region pair of ${a}${pair ? ` (its pair is ${pair})` : " (it has no pair)"}: geo-redundant storage fails over to the pair, not to ${b}.`;
+    if (allowUnpaired) {
+      warnings.push(`${NAMESPACE}:${key}: ${text}`);
+    } else {
+      report(
+        key,
+        value,
+        text,
+        `use the pair, or accept this with ${setHint("allowUnpairedRegions", "true")}.`,
+      );
+    }
+  };
+
+  // Role-specific settings.
+  let secondaryLocations: string[] = [];
+  let dataRedundancy: StorageRedundancy = "GZRS";
+  let primaryLocation: string | undefined;
+  const shared: Record<string, string> = {};
+  if (effectiveRole === "primary") {
+    const listed = json<unknown>("secondaryLocations", undefined);
+    if (listed === undefined) {
+      if (info?.pairedRegion) {
+        secondaryLocations = [info.pairedRegion];
+      } else if (info) {
+        report(
+          "secondaryLocations",
+          undefined,
+          `${info.name} has no Azure region pair, so there is no default secondary region.`,
+          setHint("secondaryLocations", `'["<region>"]'`) + " --path",
+        );
+      }
+    } else if (!Array.isArray(listed) || listed.length === 0) {
+      report(
+        "secondaryLocations",
+        listed,
+        "must be a non-empty list of regions.",
+        `e.g. ["westeurope"].`,
+      );
+    } else {
+      for (const item of listed) {
+        const other = region("secondaryLocations", String(item), true);
+        if (!other) continue;
+        if (other.name === location) {
+          report(
+            "secondaryLocations",
+            item,
+            `is the primary's own region; a secondary must be elsewhere.`,
+            "list other regions only.",
+          );
+        } else if (info && other.cloud !== info.cloud) {
+          report(
+            "secondaryLocations",
+            item,
+            `is in ${other.cloud}, the primary in ${info.cloud}.`,
+            "keep every region in one Azure cloud.",
+          );
+        } else {
+          if (info) pairCheck(info.name, other.name, "secondaryLocations", String(item));
+          secondaryLocations.push(other.name);
+        }
+      }
+      if (new Set(secondaryLocations).size !== secondaryLocations.length) {
+        report("secondaryLocations", listed, "lists a region twice.", "remove the duplicate.");
+      }
+    }
+
+    const redundancyText = raw("dataRedundancy");
+    const defaultRedundancy: StorageRedundancy = supportsGeoZoneRedundantStorage(location)
+      ? "GZRS"
+      : "GRS";
+    dataRedundancy = (oneOf("dataRedundancy", GEO_REDUNDANCY, defaultRedundancy) ??
+      defaultRedundancy) as StorageRedundancy;
+    if (info && !supportsGeoRedundantStorage(location)) {
+      report(
+        "location",
+        location,
+        `${location} has no paired region, so training data cannot be geo-redundant there.`,
+        "choose a paired region for the primary.",
+      );
+    } else if (
+      info &&
+      redundancyText &&
+      dataRedundancy.includes("ZRS") &&
+      !supportsGeoZoneRedundantStorage(location)
+    ) {
+      report(
+        "dataRedundancy",
+        redundancyText,
+        `${location} cannot give ${dataRedundancy}${supportsZones(location) ? "" : " (the region has no availability zones)"}.`,
+        setHint("dataRedundancy", "GRS"),
+      );
+    }
+  } else {
+    const primaryText = raw("primaryLocation");
+    const primaryInfo = region("primaryLocation", primaryText, true);
+    primaryLocation = primaryInfo?.name;
+    if (primaryInfo && info) {
+      if (primaryInfo.name === info.name) {
+        report(
+          "location",
+          location,
+          `is the primary's region too; the secondary must be in another region.`,
+          setHint("location", primaryInfo.pairedRegion ?? "<region>"),
+        );
+      } else if (primaryInfo.cloud !== info.cloud) {
+        report(
+          "location",
+          location,
+          `is in ${info.cloud}, the primary (${primaryInfo.name}) in ${primaryInfo.cloud}.`,
+          "keep both regions in one Azure cloud.",
+        );
+      } else {
+        pairCheck(primaryInfo.name, info.name, "location", location);
+      }
+    }
+    const primarySpaceText = raw("primaryAddressSpace") ?? DEFAULT_ADDRESS_SPACES.primary;
+    const primarySpace = cidr("primaryAddressSpace", primarySpaceText);
+    if (primarySpace && parsedSpace && cidrsOverlap(primarySpace, parsedSpace)) {
+      report(
+        "addressSpace",
+        addressSpace,
+        `overlaps the primary's address space ${primarySpace.text}; the regions could not be peered or reached over one VPN.`,
+        setHint("addressSpace", DEFAULT_ADDRESS_SPACES.secondary),
+      );
+    }
+    const idKeys: [string, keyof SharedResourceIds, RegExp | undefined][] = [
+      ["sharedKeyVaultId", "keyVaultId", ARM_ID("Microsoft.KeyVault", "vaults")],
+      ["sharedRegistryId", "registryId", ARM_ID("Microsoft.ContainerRegistry", "registries")],
+      ["sharedDataAccountId", "dataAccountId", ARM_ID("Microsoft.Storage", "storageAccounts")],
+      ["sharedDataContainerName", "dataContainerName", /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/],
+    ];
+    for (const [key, field, pattern] of idKeys) {
+      const value = raw(key);
+      if (value === undefined || value === "") continue;
+      if (pattern && !pattern.test(value)) {
+        report(
+          key,
+          value,
+          "is not the ID of the right kind of resource.",
+          `copy it from the primary: pulumi stack output ${field} -s primary.`,
+        );
+      } else {
+        shared[field] = value;
+      }
+    }
+  }
+
+  const primaryStack = raw("primaryStack") ?? `${context.organization}/${context.project}/primary`;
+  if (effectiveRole === "secondary" && !/^[^/\s]+(\/[^/\s]+){0,2}$/.test(primaryStack)) {
+    report(
+      "primaryStack",
+      primaryStack,
+      "is not a stack name (organization/project/stack).",
+      setHint("primaryStack", `${context.organization}/${context.project}/primary`),
+    );
+  }
+
+  if (problems.length > 0) {
+    throw new ConfigError(stack, problems);
+  }
+
+  return {
+    config: {
+      stack,
+      role: effectiveRole,
+      location,
+      region: info as RegionInfo,
+      cloud: (info as RegionInfo).cloud,
+      topology,
+      prefix,
+      addressSpace,
+      subnets,
+      principals,
+      tags,
+      protectData,
+      allowPublicNetworkAccess,
+      secondaryLocations,
+      dataRedundancy,
+      primaryLocation,
+      primaryStack,
+      shared,
+    },
+    warnings,
+  };
+}
+
+/** Reads and validates the running stack's configuration from Pulumi's config. */
+export function loadStackConfig(): ParsedConfig {
+  const config = new pulumi.Config(NAMESPACE);
+  const presentKeys = Object.keys(pulumi.runtime.allConfig())
+    .filter((k) => k.startsWith(`${NAMESPACE}:`))
+    .map((k) => k.slice(NAMESPACE.length + 1));
+  return parseStackConfig(pulumi.getStack(), (key) => config.get(key), {
+    organization: pulumi.getOrganization(),
+    project: pulumi.getProject(),
+    presentKeys,
+  });
+}

@@ -1,0 +1,77 @@
+import { ConfigError } from "../stacks/config";
+import { UserError } from "./harness";
+
+/** Parsed command-line flags: repeatable `--config`, boolean switches and `--key value`. */
+export interface Flags {
+  readonly values: Record<string, string>;
+  readonly switches: Set<string>;
+  readonly config: string[];
+}
+
+/** Parses `argv`, refusing flags that the command does not know. */
+export function parseFlags(
+  argv: readonly string[],
+  known: { values: readonly string[]; switches: readonly string[] },
+  usage: string,
+): Flags {
+  const values: Record<string, string> = {};
+  const switches = new Set<string>();
+  const config: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=") ? splitOnce(arg) : [arg, undefined];
+    const name = flag.replace(/^-+/, "");
+    if (flag === "-c" || name === "config") {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new UserError(`--config needs key=value.\n${usage}`);
+      config.push(value);
+    } else if (known.values.includes(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value.startsWith("--")) {
+        throw new UserError(`--${name} needs a value.\n${usage}`);
+      }
+      values[name] = value;
+    } else if (known.switches.includes(name) && inline === undefined) {
+      switches.add(name);
+    } else if (name === "help" || flag === "-h") {
+      process.stdout.write(`${usage}\n`);
+      process.exit(0);
+    } else {
+      throw new UserError(`Unknown argument "${arg}".\n${usage}`);
+    }
+  }
+  return { values, switches, config };
+}
+
+function splitOnce(arg: string): [string, string] {
+  const at = arg.indexOf("=");
+  return [arg.slice(0, at), arg.slice(at + 1)];
+}
+
+/**
+ * Runs a command's main function: a user's mistake (bad config, bad flag) prints a short
+ * message and exits with 2; anything else is a bug and keeps its stack trace.
+ */
+export function runCli(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof ConfigError || err instanceof UserError || isRunError(err)) {
+        process.stderr.write(`${(err as Error).message}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+function isRunError(err: unknown): boolean {
+  return (
+    typeof err === "object" &&
+    err !== null &&
+    ((err as { __pulumiRunError?: boolean }).__pulumiRunError === true ||
+      (err as Error).name === "ConfigError")
+  );
+}

@@ -1,0 +1,419 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import * as pulumi from "@pulumi/pulumi";
+import * as pulumiLog from "@pulumi/pulumi/log";
+import {
+  armId,
+  isKnownType,
+  MOCK_SUBSCRIPTION_ID,
+  MOCK_TENANT_ID,
+  stableGuid,
+  stableSuffix,
+} from "./armIds";
+
+/** The project's root folder, where Pulumi.yaml lives. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+/** The organization that stack references resolve in offline runs. */
+export const MOCK_ORGANIZATION = "organization";
+
+/** A stack's configuration the way Pulumi hands it to a program: namespaced keys, string values. */
+export type ConfigMap = Record<string, string>;
+
+/** A configuration or usage mistake: printed as a short message, never as a stack trace. */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UserError";
+  }
+}
+
+/** Reads `Pulumi.yaml`'s project name and main file. */
+export function readProject(root = PROJECT_ROOT): { name: string; main: string } {
+  const file = path.join(root, "Pulumi.yaml");
+  const doc = parseYamlFile(file) as { name?: unknown; main?: unknown };
+  if (typeof doc?.name !== "string") {
+    throw new UserError(`${file} has no project name.`);
+  }
+  return { name: doc.name, main: typeof doc.main === "string" ? doc.main : "index.ts" };
+}
+
+/**
+ * Reads `Pulumi.<stack>.yaml` into the map Pulumi would pass the program: keys without a
+ * namespace get the project's, objects and lists become JSON.
+ */
+export function readStackConfig(stack: string, root = PROJECT_ROOT): ConfigMap {
+  const project = readProject(root).name;
+  const file = path.join(root, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) {
+    const known = listStacks(root);
+    throw new UserError(
+      `There is no stack "${stack}": ${path.basename(file)} does not exist. ` +
+        `Known stacks: ${known.join(", ") || "none"}.`,
+    );
+  }
+  const doc = parseYamlFile(file) as { config?: unknown } | null;
+  const raw = doc?.config ?? {};
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    throw new UserError(`${path.basename(file)}: "config" must be a map of keys to values.`);
+  }
+  const config: ConfigMap = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+      throw new UserError(
+        `${path.basename(file)}: ${key} is an encrypted secret; the offline preview cannot ` +
+          `decrypt it. Override it with --config ${key}=<value>.`,
+      );
+    }
+    config[qualify(key, project)] = toConfigString(value);
+  }
+  return config;
+}
+
+/** Every stack that has a `Pulumi.<stack>.yaml` file. */
+export function listStacks(root = PROJECT_ROOT): string[] {
+  return fs
+    .readdirSync(root)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/** Applies `key=value` overrides, like `pulumi -c key=value`. */
+export function applyOverrides(
+  config: ConfigMap,
+  overrides: readonly string[],
+  project: string,
+): ConfigMap {
+  const result = { ...config };
+  for (const item of overrides) {
+    const at = item.indexOf("=");
+    if (at <= 0) {
+      throw new UserError(`--config "${item}" is not of the form key=value.`);
+    }
+    result[qualify(item.slice(0, at), project)] = item.slice(at + 1);
+  }
+  return result;
+}
+
+function qualify(key: string, project: string): string {
+  return key.includes(":") ? key : `${project}:${key}`;
+}
+
+function toConfigString(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function parseYamlFile(file: string): unknown {
+  try {
+    return YAML.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new UserError(`${path.basename(file)} is not valid YAML: ${(err as Error).message}`);
+  }
+}
+
+/** One resource the program registered, with what `pulumi preview --json` shows of it. */
+export interface PlannedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly parent: string;
+  readonly inputs: Record<string, unknown>;
+  readonly dependencies: string[];
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly provider: string;
+  readonly ignoreChanges: string[];
+  /** The mock's outputs: inputs plus what Azure would compute (IDs, endpoints). */
+  readonly outputs: Record<string, unknown>;
+  readonly id?: string;
+}
+
+/** The outcome of running a stack's program offline. */
+export interface Plan {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: PlannedResource[];
+  readonly outputs: Record<string, unknown>;
+  readonly warnings: string[];
+}
+
+/** Options for {@link runProgram}. */
+export interface RunOptions {
+  readonly stack: string;
+  readonly config: ConfigMap;
+  /** Outputs of other stacks, by fully qualified name, for `StackReference`s. */
+  readonly stackOutputs?: Record<string, Record<string, unknown>>;
+  /** The program; defaults to the project's `stacks/index.ts`. */
+  readonly program?: () => Promise<Record<string, unknown> | void>;
+  readonly root?: string;
+}
+
+type Inputs = Record<string, any>;
+
+/**
+ * Mocks that answer the way Azure would: ARM-shaped IDs, the outputs the program reads, and a
+ * refusal for anything unknown.
+ */
+class AzureMocks implements pulumi.runtime.Mocks {
+  constructor(
+    private readonly stack: string,
+    private readonly stackOutputs: Record<string, Record<string, unknown>>,
+  ) {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Inputs } {
+    const { type, name, inputs } = args;
+    if (!args.custom) {
+      // Components and the stack itself: nothing in Azure, just the name.
+      return { id: "", state: {} };
+    }
+    if (type === "pulumi:pulumi:StackReference") {
+      const outputs = this.stackOutputs[inputs.name];
+      if (!outputs) {
+        throw new UserError(
+          `Stack reference "${inputs.name}" does not resolve: no such stack in this offline run ` +
+            `(known: ${Object.keys(this.stackOutputs).join(", ") || "none"}).`,
+        );
+      }
+      return { id: inputs.name, state: { name: inputs.name, outputs, secretOutputNames: [] } };
+    }
+    if (type === "random:index/randomString:RandomString") {
+      const result = stableSuffix(`${this.stack}/${name}`, inputs.length);
+      return { id: result, state: { ...inputs, result } };
+    }
+    if (!isKnownType(type)) {
+      throw new Error(
+        `The offline preview has no mock for resource type ${type}; add it to tools/armIds.ts.`,
+      );
+    }
+    const id = armId(type, inputs, name);
+    return {
+      id,
+      state: { ...inputs, name: id.split("/").pop(), ...computedOutputs(type, inputs, id) },
+    };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Inputs {
+    if (args.token === "azure-native:authorization:getClientConfig") {
+      return {
+        clientId: stableGuid("client"),
+        objectId: stableGuid("deployer"),
+        subscriptionId: MOCK_SUBSCRIPTION_ID,
+        tenantId: MOCK_TENANT_ID,
+      };
+    }
+    throw new Error(`The offline preview has no mock for the function ${args.token}.`);
+  }
+}
+
+/** What Azure computes for a resource beyond its inputs, where the program reads it. */
+function computedOutputs(type: string, inputs: Inputs, id: string): Inputs {
+  const name = id.split("/").pop() as string;
+  switch (type) {
+    case "azure-native:managedidentity:UserAssignedIdentity":
+      return {
+        principalId: stableGuid(`${id}/principal`),
+        clientId: stableGuid(`${id}/client`),
+        tenantId: MOCK_TENANT_ID,
+      };
+    case "azure-native:keyvault:Vault":
+      return { properties: { ...inputs.properties, vaultUri: `https://${name}.vault.azure.net/` } };
+    case "azure-native:containerregistry:Registry":
+      return { loginServer: `${name}.azurecr.io` };
+    case "azure-native:storage:StorageAccount":
+      return {
+        primaryEndpoints: {
+          blob: `https://${name}.blob.core.windows.net/`,
+          file: `https://${name}.file.core.windows.net/`,
+          dfs: `https://${name}.dfs.core.windows.net/`,
+        },
+      };
+    case "azure-native:machinelearningservices:Workspace":
+      return { workspaceId: stableGuid(id) };
+    case "azure-native:machinelearningservices:OnlineEndpoint":
+      return {
+        properties: {
+          ...inputs.properties,
+          scoringUri: `https://${inputs.endpointName}.${inputs.location}.inference.ml.azure.com/score`,
+        },
+      };
+    default:
+      return {};
+  }
+}
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Replaces secrets with a marker and drops undefined values, for printing. */
+function sanitize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sanitize);
+  if (value !== null && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj["4dabf18193072939515e22adb298388d"] === SECRET_SIG) return "[secret]";
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(obj).sort()) {
+      if (obj[key] !== undefined) out[key] = sanitize(obj[key]);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Runs a stack's program in this process under Pulumi's mock runtime and records every
+ * resource it registers, with its parent, dependencies and options, and the stack outputs.
+ */
+export async function runProgram(options: RunOptions): Promise<Plan> {
+  const root = options.root ?? PROJECT_ROOT;
+  const project = readProject(root);
+  const resources: PlannedResource[] = [];
+  const warnings: string[] = [];
+  let stackOutputs: Record<string, unknown> = {};
+
+  await pulumi.runtime.setMocks(
+    new AzureMocks(options.stack, options.stackOutputs ?? {}),
+    project.name,
+    options.stack,
+    true,
+    MOCK_ORGANIZATION,
+  );
+  pulumi.runtime.setAllConfig(options.config);
+
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const newUrn = (parent: string, type: string, name: string): string =>
+    monitor.newUrn(parent, type, name);
+  const record = (req: any, custom: boolean, inputs: Inputs, isRead: boolean) => {
+    const type: string = req.getType();
+    const urn = newUrn(req.getParent(), type, req.getName());
+    const pkg = type.split(":")[0];
+    resources.push({
+      urn,
+      type,
+      name: req.getName(),
+      custom,
+      parent: req.getParent(),
+      inputs: sanitize(inputs) as Record<string, unknown>,
+      dependencies: [...(req.getDependenciesList() as string[])].sort(),
+      protect: isRead ? false : Boolean(req.getProtect()),
+      retainOnDelete: isRead ? false : Boolean(req.getRetainondelete()),
+      provider:
+        req.getProvider() ||
+        (custom && pkg !== "pulumi"
+          ? `urn:pulumi:${options.stack}::${project.name}::pulumi:providers:${pkg}::default`
+          : ""),
+      ignoreChanges: isRead ? [] : [...(req.getIgnorechangesList() as string[])],
+      outputs: {},
+    });
+    return resources[resources.length - 1];
+  };
+
+  const registerResource = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+    const entry = record(
+      req,
+      req.getCustom(),
+      pulumi.runtime.deserializeProperties(req.getObject()),
+      false,
+    );
+    registerResource(req, (err: any, resp: any) => {
+      if (!err && resp) {
+        (entry as { id?: string }).id = resp.getId() || undefined;
+        Object.assign(
+          entry.outputs,
+          sanitize(pulumi.runtime.deserializeProperties(resp.getObject())),
+        );
+      }
+      callback(err, resp);
+    });
+  };
+  const readResource = monitor.readResource.bind(monitor);
+  monitor.readResource = (req: any, callback: (err: any, resp: any) => void) => {
+    record(req, true, pulumi.runtime.deserializeProperties(req.getProperties()), true);
+    readResource(req, callback);
+  };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
+    if (req.getUrn().endsWith(`::pulumi:pulumi:Stack::${project.name}-${options.stack}`)) {
+      stackOutputs = sanitize(pulumi.runtime.deserializeProperties(req.getOutputs())) as Record<
+        string,
+        unknown
+      >;
+    }
+    registerOutputs(req, callback);
+  };
+
+  const originalWarn = pulumiLog.warn;
+  (pulumiLog as { warn: typeof pulumiLog.warn }).warn = async (message: string) => {
+    warnings.push(message);
+  };
+  try {
+    const program = options.program ?? loadProgram(root, project.main);
+    await pulumi.runtime.runInPulumiStack(program);
+    await (pulumi.runtime as any).waitForRPCs();
+  } finally {
+    (pulumiLog as { warn: typeof pulumiLog.warn }).warn = originalWarn;
+  }
+
+  return {
+    project: project.name,
+    stack: options.stack,
+    resources,
+    outputs: stackOutputs,
+    warnings,
+  };
+}
+
+function loadProgram(root: string, main: string): () => Promise<Record<string, unknown> | void> {
+  const modulePath = path.resolve(root, main);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require(modulePath);
+  const program = typeof loaded === "function" ? loaded : loaded.default;
+  if (typeof program !== "function") {
+    throw new Error(`${main} must export the program as a function.`);
+  }
+  return program;
+}
+
+/** Options for {@link planStack}. */
+export interface PlanOptions {
+  /** `key=value` overrides for this stack. */
+  readonly overrides?: readonly string[];
+  /** `key=value` overrides for the primary, when it is run to feed a secondary. */
+  readonly primaryOverrides?: readonly string[];
+  readonly root?: string;
+  /** Replace the stack file's config entirely (tests). */
+  readonly config?: ConfigMap;
+}
+
+/**
+ * The offline preview of a stack. A secondary's reference to the primary is fed from an offline
+ * run of the primary stack, so the preview shows the real wiring to the shared resources.
+ */
+export async function planStack(stack: string, options: PlanOptions = {}): Promise<Plan> {
+  const root = options.root ?? PROJECT_ROOT;
+  const project = readProject(root).name;
+  const config = applyOverrides(
+    options.config ?? readStackConfig(stack, root),
+    options.overrides ?? [],
+    project,
+  );
+
+  const stackOutputs: Record<string, Record<string, unknown>> = {};
+  const role = config[`${project}:role`] ?? stack;
+  if (role === "secondary") {
+    const primaryName =
+      config[`${project}:primaryStack`] ?? `${MOCK_ORGANIZATION}/${project}/primary`;
+    const primaryStack = primaryName.split("/").pop() as string;
+    if (listStacks(root).includes(primaryStack)) {
+      const primaryConfig = applyOverrides(
+        readStackConfig(primaryStack, root),
+        options.primaryOverrides ?? [],
+        project,
+      );
+      const primary = await runProgram({ stack: primaryStack, config: primaryConfig, root });
+      stackOutputs[primaryName] = primary.outputs;
+    }
+  }
+  return runProgram({ stack, config, stackOutputs, root });
+}
