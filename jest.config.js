@@ -5,6 +5,6 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   // Type-checking runs once in `npm test` (tsc --noEmit); ts-jest only transpiles, which keeps
   // each test file from re-checking the azure-native declarations.
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  transform: { "^.+\\.ts$": "ts-jest" },
   testTimeout: 60000,
 };

@@ -18,36 +18,38 @@ const SHARED_OUTPUTS: readonly [keyof SharedResources, string][] = [
 
 /**
  * The shared resource IDs: from config where given (so the secondary can be managed while the
- * primary's state is out of reach), else from the primary stack's outputs.
+ * primary's state is out of reach), else from the primary stack's outputs. They are read before
+ * any resource is registered, so a missing output stops the run before anything changes.
  */
-export function readSharedResources(config: StackConfig): SharedResources {
+export async function readSharedResources(config: StackConfig): Promise<SharedResources> {
   let reference: pulumi.StackReference | undefined;
-  const read = (output: keyof SharedResources, key: string): pulumi.Input<string> => {
+  const ids: Partial<Record<keyof SharedResources, string>> = {};
+  for (const [output, key] of SHARED_OUTPUTS) {
     const given = config.shared[output];
-    if (given) return given;
+    if (given) {
+      ids[output] = given;
+      continue;
+    }
     reference ??= new pulumi.StackReference("primary", { name: config.primaryStack });
-    return reference.getOutput(output).apply((value) => {
-      if (typeof value !== "string" || value === "") {
-        throw new pulumi.RunError(
-          `The primary stack "${config.primaryStack}" has no output "${output}". Deploy the ` +
-            `primary first (pulumi up -s primary), or give the ID in aml-bcdr:${key}.`,
-        );
-      }
-      return value;
-    });
-  };
-  const ids = Object.fromEntries(
-    SHARED_OUTPUTS.map(([output, key]) => [output, read(output, key)]),
-  );
-  return ids as unknown as SharedResources;
+    const { value, secretValue } = await reference.getOutputDetails(output);
+    const found = value ?? secretValue;
+    if (typeof found !== "string" || found === "") {
+      throw new pulumi.RunError(
+        `The primary stack "${config.primaryStack}" has no output "${output}". Deploy the ` +
+          `primary first (pulumi up -s primary), or give the ID in aml-bcdr:${key}.`,
+      );
+    }
+    ids[output] = found;
+  }
+  return ids as SharedResources;
 }
 
 /**
  * The secondary stack: its own network and workspace, wired to the primary's shared Key Vault,
  * registry and training data through private endpoints in this region.
  */
-export function deploySecondary(config: StackConfig) {
-  const shared = readSharedResources(config);
+export async function deploySecondary(config: StackConfig) {
+  const shared = await readSharedResources(config);
   const foundation = createRegionFoundation(config);
   const { networking, resourceGroup } = foundation;
 

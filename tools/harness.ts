@@ -152,6 +152,19 @@ export interface RunOptions {
 
 type Inputs = Record<string, any>;
 
+let onRegistrationFailure: (reason: unknown) => void = () => undefined;
+{
+  // Pulumi labels each resource registration's promise "resource:<name>[<type>]".
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+  const original = debuggable.debuggablePromise;
+  debuggable.debuggablePromise = (p: Promise<unknown>, ctx: unknown) => {
+    if (typeof ctx === "string" && ctx.startsWith("resource:")) {
+      p.catch((reason) => onRegistrationFailure(reason));
+    }
+    return original(p, ctx);
+  };
+}
+
 /**
  * Mocks that answer the way Azure would: ARM-shaped IDs, the outputs the program reads, and a
  * refusal for anything unknown.
@@ -169,13 +182,9 @@ class AzureMocks implements pulumi.runtime.Mocks {
       return { id: "", state: {} };
     }
     if (type === "pulumi:pulumi:StackReference") {
-      const outputs = this.stackOutputs[inputs.name];
-      if (!outputs) {
-        throw new UserError(
-          `Stack reference "${inputs.name}" does not resolve: no such stack in this offline run ` +
-            `(known: ${Object.keys(this.stackOutputs).join(", ") || "none"}).`,
-        );
-      }
+      // An unknown stack reads as a stack without outputs; the program then names the output it
+      // misses. (A failed read would leave Pulumi's internal promises rejected and unobserved.)
+      const outputs = this.stackOutputs[inputs.name] ?? {};
       return { id: inputs.name, state: { name: inputs.name, outputs, secretOutputNames: [] } };
     }
     if (type === "random:index/randomString:RandomString") {
@@ -347,12 +356,38 @@ export async function runProgram(options: RunOptions): Promise<Plan> {
   (pulumiLog as { warn: typeof pulumiLog.warn }).warn = async (message: string) => {
     warnings.push(message);
   };
+  // A resource whose inputs fail (an apply that throws, a refused mock) does not reject the
+  // program's promise: the failure surfaces only as an unhandled rejection, which Pulumi's
+  // language host turns into an error. Test runners take over those handlers, so the harness
+  // listens to the registration promises themselves.
+  let abort: (reason: unknown) => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => (abort = reject));
+  aborted.catch(() => undefined);
+  onRegistrationFailure = (reason) => abort(reason);
+  const program = options.program ?? loadProgram(root, project.main);
   try {
-    const program = options.program ?? loadProgram(root, project.main);
-    await pulumi.runtime.runInPulumiStack(program);
-    await (pulumi.runtime as any).waitForRPCs();
+    // An error the program throws itself (a config error, a missing stack output) is kept and
+    // rethrown after the stack has closed, so that Pulumi's promises for the stack settle.
+    let programError: unknown;
+    const guarded = async () => {
+      try {
+        return await program();
+      } catch (err) {
+        programError = err ?? new Error("The program failed without an error.");
+        return {};
+      }
+    };
+    const run = async () => {
+      await pulumi.runtime.runInPulumiStack(guarded);
+      if (programError !== undefined) throw programError;
+      await (pulumi.runtime as any).waitForRPCs();
+    };
+    await Promise.race([run(), aborted]);
+  } catch (err) {
+    throw unwrapError(err);
   } finally {
     (pulumiLog as { warn: typeof pulumiLog.warn }).warn = originalWarn;
+    onRegistrationFailure = () => undefined;
   }
 
   return {
@@ -362,6 +397,22 @@ export async function runProgram(options: RunOptions): Promise<Plan> {
     outputs: stackOutputs,
     warnings,
   };
+}
+
+/**
+ * The error a user should see: Pulumi wraps a failure inside a resource's inputs in one
+ * "error serializing property" and "failed to register resource" prefix per level.
+ */
+function unwrapError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const message = err.message
+    .replace(/^(error serializing property "[^"]*": )+/, "")
+    .replace(/^failed to (register new|read) resource .*?\]: /, "")
+    .replace(/^(error serializing property "[^"]*": )+/, "");
+  if (message === err.message) return err;
+  const unwrapped = new UserError(message);
+  unwrapped.stack = err.stack;
+  return unwrapped;
 }
 
 function loadProgram(root: string, main: string): () => Promise<Record<string, unknown> | void> {
@@ -401,11 +452,25 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
 
   const stackOutputs: Record<string, Record<string, unknown>> = {};
   const role = config[`${project}:role`] ?? stack;
-  if (role === "secondary") {
+  const sharedKeys = [
+    "sharedKeyVaultId",
+    "sharedRegistryId",
+    "sharedDataAccountId",
+    "sharedDataContainerName",
+  ];
+  const needsPrimary = sharedKeys.some((key) => !config[`${project}:${key}`]);
+  if (role === "secondary" && needsPrimary) {
     const primaryName =
       config[`${project}:primaryStack`] ?? `${MOCK_ORGANIZATION}/${project}/primary`;
     const primaryStack = primaryName.split("/").pop() as string;
-    if (listStacks(root).includes(primaryStack)) {
+    if (!listStacks(root).includes(primaryStack)) {
+      throw new UserError(
+        `${project}:primaryStack "${primaryName}" (stack "${stack}") names a stack that does not ` +
+          `exist here: there is no Pulumi.${primaryStack}.yaml. Set it to the primary's ` +
+          `organization/project/stack name.`,
+      );
+    }
+    {
       const primaryConfig = applyOverrides(
         readStackConfig(primaryStack, root),
         options.primaryOverrides ?? [],

@@ -1,0 +1,766 @@
+import {
+  ConfigError,
+  ConfigProblem,
+  DEFAULT_ADDRESS_SPACES,
+  NAMESPACE,
+  ParsedConfig,
+  parseStackConfig,
+} from "../stacks/config";
+import { readStackConfig } from "../tools/harness";
+
+/** A stack's settings as `pulumi config` holds them: keys without namespace, string values. */
+type Cfg = Record<string, string>;
+
+const raw =
+  (cfg: Cfg) =>
+  (key: string): string | undefined =>
+    Object.prototype.hasOwnProperty.call(cfg, key) ? cfg[key] : undefined;
+
+const context = (cfg: Cfg) => ({
+  organization: "organization",
+  project: "aml-bcdr",
+  presentKeys: Object.keys(cfg),
+});
+
+const parse = (stack: string, cfg: Cfg): ParsedConfig =>
+  parseStackConfig(stack, raw(cfg), context(cfg));
+
+/** The ConfigError that parsing throws; fails the test if it throws nothing or something else. */
+function configError(stack: string, cfg: Cfg): ConfigError {
+  let thrown: unknown;
+  try {
+    parse(stack, cfg);
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown).toBeInstanceOf(ConfigError);
+  return thrown as ConfigError;
+}
+
+const PRIMARY: Cfg = { location: "northeurope" };
+const SECONDARY: Cfg = { location: "westeurope", primaryLocation: "northeurope" };
+const GUID_A = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+const GUID_B = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+
+const principals = (...entries: object[]) => JSON.stringify(entries);
+
+interface BadCase {
+  /** The stack the settings belong to. */
+  readonly stack: string;
+  readonly cfg: Cfg;
+  /** The key of the problem expected, without namespace. */
+  readonly key: string;
+  /** The value the problem should quote; omitted where the value is not set. */
+  readonly value?: unknown;
+  /** Words that the problem or its fix must contain: what is allowed, or how to fix it. */
+  readonly words: readonly string[];
+  /** How many problems the settings have in all; defaults to 1. */
+  readonly count?: number;
+}
+
+const BAD: Record<string, BadCase> = {
+  "misspelt location, with a hint": {
+    stack: "primary",
+    cfg: { location: "northeruope" },
+    key: "location",
+    value: "northeruope",
+    words: ["not a known Azure region", "did you mean northeurope"],
+  },
+  "swapped letters in location, with a hint": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, location: "westeuorpe" },
+    key: "location",
+    value: "westeuorpe",
+    words: ["not a known Azure region", "did you mean westeurope"],
+  },
+  "misspelt secondary region, with a hint": {
+    stack: "primary",
+    cfg: { ...PRIMARY, secondaryLocations: '["westeruope"]' },
+    key: "secondaryLocations",
+    value: "westeruope",
+    words: ["not a known Azure region", "did you mean westeurope"],
+  },
+  "misspelt primaryLocation, with a hint": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, primaryLocation: "nrotheurope" },
+    key: "primaryLocation",
+    value: "nrotheurope",
+    words: ["not a known Azure region", "northeurope"],
+  },
+  "secondary region listed on the primary is the primary's own": {
+    stack: "primary",
+    cfg: { ...PRIMARY, secondaryLocations: '["northeurope"]' },
+    key: "secondaryLocations",
+    value: "northeurope",
+    words: ["primary's own region", "other regions"],
+  },
+  "secondary stack in the primary's region": {
+    stack: "secondary",
+    cfg: { location: "northeurope", primaryLocation: "northeurope" },
+    key: "location",
+    value: "northeurope",
+    words: ["primary's region", "another region", "westeurope"],
+  },
+  "secondary region on the primary is not the pair": {
+    stack: "primary",
+    cfg: { ...PRIMARY, secondaryLocations: '["uksouth"]' },
+    key: "secondaryLocations",
+    value: "uksouth",
+    words: ["not the Azure region pair", "its pair is westeurope", "allowUnpairedRegions"],
+  },
+  "secondary stack not in the pair of the primary": {
+    stack: "secondary",
+    cfg: { location: "uksouth", primaryLocation: "northeurope", addressSpace: "10.42.0.0/16" },
+    key: "location",
+    value: "uksouth",
+    words: ["not the Azure region pair", "its pair is westeurope", "allowUnpairedRegions"],
+  },
+  "secondary region in another Azure cloud": {
+    stack: "primary",
+    cfg: { ...PRIMARY, secondaryLocations: '["chinanorth3"]' },
+    key: "secondaryLocations",
+    value: "chinanorth3",
+    words: ["AzureChinaCloud", "AzureCloud", "one Azure cloud"],
+  },
+  "secondary stack in another Azure cloud than the primary": {
+    stack: "secondary",
+    cfg: { location: "usgovtexas", primaryLocation: "northeurope" },
+    key: "location",
+    value: "usgovtexas",
+    words: ["AzureUSGovernment", "AzureCloud", "one Azure cloud"],
+  },
+  "empty list of secondary regions": {
+    stack: "primary",
+    cfg: { ...PRIMARY, secondaryLocations: "[]" },
+    key: "secondaryLocations",
+    value: [],
+    words: ["non-empty list"],
+  },
+  "secondary region listed twice": {
+    stack: "primary",
+    cfg: { ...PRIMARY, secondaryLocations: '["westeurope", "West Europe"]' },
+    key: "secondaryLocations",
+    words: ["twice", "remove the duplicate"],
+  },
+  "unknown topology": {
+    stack: "primary",
+    cfg: { ...PRIMARY, topology: "hot-hott" },
+    key: "topology",
+    value: "hot-hott",
+    words: ["hot-hot", "hot-warm", "hot-cold"],
+  },
+  "address space that is not a CIDR": {
+    stack: "primary",
+    cfg: { ...PRIMARY, addressSpace: "10.40.0/16" },
+    key: "addressSpace",
+    value: "10.40.0/16",
+    words: ["not a valid address range", "10.40.0.0/16"],
+  },
+  "address space with host bits set": {
+    stack: "primary",
+    cfg: { ...PRIMARY, addressSpace: "10.40.1.0/16" },
+    key: "addressSpace",
+    value: "10.40.1.0/16",
+    words: ["host bits", "did you mean 10.40.0.0/16"],
+  },
+  "address space with an impossible prefix length": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, addressSpace: "10.41.0.0/30" },
+    key: "addressSpace",
+    value: "10.41.0.0/30",
+    words: ["prefix length must be 8-29", "10.41.0.0/16"],
+  },
+  "address space too small for three subnets": {
+    stack: "primary",
+    cfg: { ...PRIMARY, addressSpace: "10.40.0.0/25" },
+    key: "addressSpace",
+    value: "10.40.0.0/25",
+    words: ["too small", "/24 or larger"],
+  },
+  "subnet outside the address space": {
+    stack: "primary",
+    cfg: { ...PRIMARY, subnets: '{"training": "10.50.0.0/18"}' },
+    key: "subnets.training",
+    value: "10.50.0.0/18",
+    words: ["does not fit inside addressSpace 10.40.0.0/16"],
+  },
+  "subnet overlapping another subnet": {
+    stack: "primary",
+    cfg: { ...PRIMARY, subnets: '{"training": "10.40.0.0/18"}' },
+    key: "subnets.training",
+    value: "10.40.0.0/18",
+    words: ["overlaps subnet privateEndpoints", "its own range"],
+  },
+  "subnet that is not a CIDR": {
+    stack: "primary",
+    cfg: { ...PRIMARY, subnets: '{"inference": "10.40.128.0"}' },
+    key: "subnets.inference",
+    value: "10.40.128.0",
+    words: ["not a valid address range", "inside addressSpace"],
+  },
+  "subnet of an unknown role": {
+    stack: "primary",
+    cfg: { ...PRIMARY, subnets: '{"gpu": "10.40.192.0/18"}' },
+    key: "subnets.gpu",
+    value: "10.40.192.0/18",
+    words: ["not a subnet role", "privateEndpoints", "training", "inference"],
+  },
+  "subnets that are not a map": {
+    stack: "primary",
+    cfg: { ...PRIMARY, subnets: '["10.40.0.0/18"]' },
+    key: "subnets",
+    value: ["10.40.0.0/18"],
+    words: ["map of subnet role to range"],
+  },
+  "secondary address space overlapping the default primary's": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, addressSpace: "10.40.128.0/17" },
+    key: "addressSpace",
+    value: "10.40.128.0/17",
+    words: ["overlaps the primary's address space 10.40.0.0/16", "10.41.0.0/16"],
+  },
+  "secondary address space inside primaryAddressSpace": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, primaryAddressSpace: "10.0.0.0/8" },
+    key: "addressSpace",
+    value: "10.41.0.0/16",
+    words: ["overlaps the primary's address space 10.0.0.0/8"],
+  },
+  "primaryAddressSpace that is not a CIDR": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, primaryAddressSpace: "10.40.0.0/33" },
+    key: "primaryAddressSpace",
+    value: "10.40.0.0/33",
+    words: ["not a valid address range"],
+  },
+  "prefix with uppercase letters": {
+    stack: "primary",
+    cfg: { ...PRIMARY, prefix: "AmlBcdr" },
+    key: "prefix",
+    value: "AmlBcdr",
+    words: ["lowercase letters and digits", "2 to 10 characters", "starting with a letter"],
+  },
+  "prefix with a hyphen": {
+    stack: "primary",
+    cfg: { ...PRIMARY, prefix: "aml-bcdr" },
+    key: "prefix",
+    value: "aml-bcdr",
+    words: ["lowercase letters and digits", "amlbcdr"],
+  },
+  "prefix too long": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, prefix: "amlbcdrprod" },
+    key: "prefix",
+    value: "amlbcdrprod",
+    words: ["2 to 10 characters", "storage accounts allow 3-24"],
+  },
+  "prefix too short": {
+    stack: "primary",
+    cfg: { ...PRIMARY, prefix: "a" },
+    key: "prefix",
+    value: "a",
+    words: ["2 to 10 characters"],
+  },
+  "prefix starting with a digit": {
+    stack: "primary",
+    cfg: { ...PRIMARY, prefix: "1aml" },
+    key: "prefix",
+    value: "1aml",
+    words: ["starting with a letter"],
+  },
+  "GZRS in a region without zones": {
+    stack: "primary",
+    cfg: { location: "ukwest", dataRedundancy: "GZRS" },
+    key: "dataRedundancy",
+    value: "GZRS",
+    words: ["ukwest cannot give GZRS", "no availability zones", "GRS"],
+  },
+  "RAGZRS in a region without zones": {
+    stack: "primary",
+    cfg: { location: "westus", dataRedundancy: "RAGZRS" },
+    key: "dataRedundancy",
+    value: "RAGZRS",
+    words: ["westus cannot give RAGZRS", "no availability zones"],
+  },
+  "redundancy that keeps no copy in another region": {
+    stack: "primary",
+    cfg: { ...PRIMARY, dataRedundancy: "ZRS" },
+    key: "dataRedundancy",
+    value: "ZRS",
+    words: ["GRS", "RAGRS", "GZRS", "RAGZRS"],
+  },
+  "primary in a region without a pair": {
+    stack: "primary",
+    cfg: { location: "italynorth", secondaryLocations: '["spaincentral"]' },
+    key: "location",
+    value: "italynorth",
+    words: ["no paired region", "geo-redundant", "choose a paired region"],
+    // spaincentral is not italynorth's pair either (it has none).
+    count: 2,
+  },
+  "primary in a region without a pair, no default secondary": {
+    stack: "primary",
+    cfg: { location: "italynorth", dataRedundancy: "GRS", allowUnpairedRegions: "true" },
+    key: "secondaryLocations",
+    words: ["italynorth has no Azure region pair", "no default secondary region"],
+    count: 2,
+  },
+  "principal objectId that is not a GUID": {
+    stack: "primary",
+    cfg: { ...PRIMARY, principals: principals({ objectId: "alice@contoso.com", role: "Reader" }) },
+    key: "principals[0].objectId",
+    value: "alice@contoso.com",
+    words: ["Entra ID object ID", "GUID"],
+  },
+  "principal without objectId": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, principals: principals({ role: "Reader" }) },
+    key: "principals[0].objectId",
+    words: ["GUID"],
+  },
+  "principal with a role people may not get": {
+    stack: "primary",
+    cfg: { ...PRIMARY, principals: principals({ objectId: GUID_A, role: "Owner" }) },
+    key: "principals[0].role",
+    value: "Owner",
+    words: ["AzureML Data Scientist", "AzureML Compute Operator", "Reader", "Contributor"],
+  },
+  "principal with an unknown principalType": {
+    stack: "primary",
+    cfg: {
+      ...PRIMARY,
+      principals: principals(
+        { objectId: GUID_A, role: "Reader" },
+        { objectId: GUID_B, role: "Reader", principalType: "Robot" },
+      ),
+    },
+    key: "principals[1].principalType",
+    value: "Robot",
+    words: ["User", "Group", "ServicePrincipal"],
+  },
+  "the same principal and role twice": {
+    stack: "primary",
+    cfg: {
+      ...PRIMARY,
+      principals: principals(
+        { objectId: GUID_A, role: "Reader" },
+        { objectId: GUID_A.toUpperCase(), role: "Reader", principalType: "User" },
+      ),
+    },
+    key: "principals",
+    value: `${GUID_A} Reader`,
+    words: ["twice", "remove the duplicate"],
+  },
+  "principals that are not a list": {
+    stack: "primary",
+    cfg: { ...PRIMARY, principals: JSON.stringify({ objectId: GUID_A, role: "Reader" }) },
+    key: "principals",
+    words: ["list of { objectId, role, principalType }"],
+  },
+  "misspelt key": {
+    stack: "primary",
+    cfg: { ...PRIMARY, loaction: "westeurope" },
+    key: "loaction",
+    value: "westeurope",
+    words: ["not a setting", "remove it", "location"],
+  },
+  "key in the wrong case": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, AddressSpace: "10.42.0.0/16" },
+    key: "AddressSpace",
+    value: "10.42.0.0/16",
+    words: ["not a setting", "rename it to aml-bcdr:addressSpace"],
+  },
+  "sharedKeyVaultId that names a storage account": {
+    stack: "secondary",
+    cfg: {
+      ...SECONDARY,
+      sharedKeyVaultId:
+        "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+    },
+    key: "sharedKeyVaultId",
+    value: "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+    words: ["not the ID", "keyVaultId"],
+  },
+  "sharedRegistryId that is only a name": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, sharedRegistryId: "amlbcdrneuacrab12c" },
+    key: "sharedRegistryId",
+    value: "amlbcdrneuacrab12c",
+    words: ["not the ID", "registryId"],
+  },
+  "sharedDataContainerName with uppercase letters": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, sharedDataContainerName: "Training_Data" },
+    key: "sharedDataContainerName",
+    value: "Training_Data",
+    words: ["dataContainerName"],
+  },
+  "principals that are not JSON": {
+    stack: "primary",
+    cfg: { ...PRIMARY, principals: '[{"objectId": ' },
+    key: "principals",
+    value: '[{"objectId": ',
+    words: ["not valid JSON", "YAML"],
+  },
+  "tags that are not JSON": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, tags: "{workload: azure-ml}" },
+    key: "tags",
+    value: "{workload: azure-ml}",
+    words: ["not valid JSON"],
+  },
+  "tags with a value that is not a string": {
+    stack: "primary",
+    cfg: { ...PRIMARY, tags: '{"costCenter": 42}' },
+    key: "tags",
+    value: { costCenter: 42 },
+    words: ["map of tag name to string value"],
+  },
+  "protectData that is not a boolean": {
+    stack: "primary",
+    cfg: { ...PRIMARY, protectData: "yes" },
+    key: "protectData",
+    value: "yes",
+    words: ["true or false", "protectData true"],
+  },
+  "allowPublicNetworkAccess that is not a boolean": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, allowPublicNetworkAccess: "TRUE" },
+    key: "allowPublicNetworkAccess",
+    value: "TRUE",
+    words: ["true or false"],
+  },
+  "missing location": {
+    stack: "primary",
+    cfg: { topology: "hot-hot" },
+    key: "location",
+    words: ["is required", "pulumi config set aml-bcdr:location"],
+  },
+  "missing primaryLocation on a secondary": {
+    stack: "secondary",
+    cfg: { location: "westeurope" },
+    key: "primaryLocation",
+    words: ["is required", "pulumi config set aml-bcdr:primaryLocation"],
+  },
+  "missing role on a stack not named after one": {
+    stack: "staging",
+    cfg: { location: "northeurope" },
+    key: "role",
+    words: ["not set", "stack's name is not a role", "role primary -s staging"],
+  },
+  "unknown role": {
+    stack: "primary",
+    cfg: { role: "tertiary", location: "northeurope" },
+    key: "role",
+    value: "tertiary",
+    words: ["primary", "secondary"],
+  },
+  "primaryStack that is not a stack name": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, primaryStack: "my org/aml-bcdr/primary" },
+    key: "primaryStack",
+    value: "my org/aml-bcdr/primary",
+    words: ["organization/project/stack"],
+  },
+};
+
+describe("parseStackConfig reports each kind of bad input", () => {
+  test.each(Object.entries(BAD))("%s", (_name, c) => {
+    const error = configError(c.stack, c.cfg);
+    const problem = error.problems.find((p) => p.key === c.key);
+    expect(problem).toBeDefined();
+    const found = problem as ConfigProblem;
+    if ("value" in c) expect(found.value).toEqual(c.value);
+    for (const word of c.words) {
+      expect(`${found.problem} ${found.fix}`).toContain(word);
+    }
+    expect(error.problems).toHaveLength(c.count ?? 1);
+
+    // The message names the stack and the setting with its namespace, and quotes the value.
+    expect(error.message).toContain(`Stack "${c.stack}"`);
+    expect(error.message).toContain(`${NAMESPACE}:${c.key} = ${JSON.stringify(found.value)}`);
+    expect(error.stack).toBe(c.stack);
+    for (const p of error.problems) {
+      expect(p.problem.length).toBeGreaterThan(0);
+      expect(p.fix.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("parseStackConfig reports every problem at once", () => {
+  test("five unrelated problems make one ConfigError with five problems", () => {
+    const error = configError("primary", {
+      location: "northeruope",
+      topology: "warm",
+      prefix: "AML",
+      protectData: "yes",
+      loaction: "westeurope",
+    });
+    expect(error.problems.map((p) => p.key).sort()).toEqual(
+      ["location", "loaction", "prefix", "protectData", "topology"].sort(),
+    );
+    expect(error.message).toContain("has 5 configuration problems");
+    expect(error.message).toContain("nothing was deployed");
+  });
+
+  test("problems of a secondary in several settings are all listed", () => {
+    const error = configError("secondary", {
+      location: "northeurope",
+      primaryLocation: "northeurope",
+      addressSpace: "10.40.0.0/16",
+      principals: principals({ objectId: "nobody", role: "Owner", principalType: "Robot" }),
+      sharedRegistryId: "nope",
+    });
+    expect(error.problems.map((p) => p.key).sort()).toEqual(
+      [
+        "addressSpace",
+        "location",
+        "principals[0].objectId",
+        "principals[0].principalType",
+        "principals[0].role",
+        "sharedRegistryId",
+      ].sort(),
+    );
+    expect(error.message).toContain("has 6 configuration problems");
+  });
+
+  test("a single problem is announced in the singular", () => {
+    const error = configError("primary", { ...PRIMARY, topology: "cold" });
+    expect(error.message).toContain("has 1 configuration problem;");
+  });
+
+  test("the error is a ConfigError named as such", () => {
+    const error = configError("primary", {});
+    expect(error.name).toBe("ConfigError");
+    expect(error).toBeInstanceOf(Error);
+  });
+});
+
+describe("allowUnpairedRegions turns a region that is not the pair into a warning", () => {
+  test.each([
+    ["primary", { ...PRIMARY, secondaryLocations: '["uksouth"]' }, "secondaryLocations"],
+    [
+      "secondary",
+      { location: "uksouth", primaryLocation: "northeurope", addressSpace: "10.42.0.0/16" },
+      "location",
+    ],
+  ])("%s", (stack, cfg, key) => {
+    const { config, warnings } = parse(stack, { ...cfg, allowUnpairedRegions: "true" });
+    expect(config.role).toBe(stack);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`${NAMESPACE}:${key}`);
+    expect(warnings[0]).toContain("uksouth is not the Azure region pair of northeurope");
+    expect(warnings[0]).toContain("westeurope");
+  });
+
+  test("but never an unpaired primary, whose training data cannot be geo-redundant", () => {
+    const error = configError("primary", {
+      location: "italynorth",
+      secondaryLocations: '["spaincentral"]',
+      allowUnpairedRegions: "true",
+    });
+    expect(error.problems.map((p) => p.key)).toEqual(["location"]);
+  });
+});
+
+/** The settings of a stack file, without the project namespace. */
+function stackFileSettings(stack: string): Cfg {
+  const prefix = `${NAMESPACE}:`;
+  const settings: Cfg = {};
+  for (const [key, value] of Object.entries(readStackConfig(stack))) {
+    expect(key.startsWith(prefix)).toBe(true);
+    settings[key.slice(prefix.length)] = value;
+  }
+  return settings;
+}
+
+describe("the stack files parse without problems", () => {
+  test.each(["primary", "secondary"])("Pulumi.%s.yaml", (stack) => {
+    const settings = stackFileSettings(stack);
+    expect(Object.keys(settings)).toContain("location");
+    const { config, warnings } = parse(stack, settings);
+    expect(warnings).toEqual([]);
+    expect(config.role).toBe(stack);
+    expect(config.location).toBe(settings.location);
+    expect(config.protectData).toBe(true);
+    expect(config.allowPublicNetworkAccess).toBe(false);
+  });
+
+  test("the two stack files fit together", () => {
+    const primary = parse("primary", stackFileSettings("primary")).config;
+    const secondary = parse("secondary", stackFileSettings("secondary")).config;
+    expect(secondary.primaryLocation).toBe(primary.location);
+    expect(primary.secondaryLocations).toContain(secondary.location);
+    expect(secondary.addressSpace).not.toBe(primary.addressSpace);
+    // Both pass the overlap check only if the secondary knows the primary's real range.
+    const primarySpace = stackFileSettings("secondary").primaryAddressSpace;
+    expect(primarySpace ?? DEFAULT_ADDRESS_SPACES.primary).toBe(primary.addressSpace);
+  });
+});
+
+describe("defaults", () => {
+  test("a primary with only a location", () => {
+    const { config, warnings } = parse("primary", PRIMARY);
+    expect(warnings).toEqual([]);
+    expect(config).toMatchObject({
+      stack: "primary",
+      role: "primary",
+      location: "northeurope",
+      cloud: "AzureCloud",
+      topology: "hot-warm",
+      prefix: "amlbcdr",
+      addressSpace: "10.40.0.0/16",
+      subnets: {
+        privateEndpoints: "10.40.0.0/18",
+        training: "10.40.64.0/18",
+        inference: "10.40.128.0/18",
+      },
+      principals: [],
+      tags: {},
+      protectData: true,
+      allowPublicNetworkAccess: false,
+      secondaryLocations: ["westeurope"],
+      dataRedundancy: "GZRS",
+      primaryStack: "organization/aml-bcdr/primary",
+      shared: {},
+    });
+    expect(config.region.shortCode).toBe("neu");
+  });
+
+  test("a secondary with only its and the primary's location", () => {
+    const { config, warnings } = parse("secondary", SECONDARY);
+    expect(warnings).toEqual([]);
+    expect(config).toMatchObject({
+      role: "secondary",
+      location: "westeurope",
+      primaryLocation: "northeurope",
+      addressSpace: "10.41.0.0/16",
+      subnets: {
+        privateEndpoints: "10.41.0.0/18",
+        training: "10.41.64.0/18",
+        inference: "10.41.128.0/18",
+      },
+      secondaryLocations: [],
+      primaryStack: "organization/aml-bcdr/primary",
+      shared: {},
+    });
+  });
+
+  test.each([
+    ["northeurope", "westeurope"],
+    ["westeurope", "northeurope"],
+    ["westus3", "eastus"],
+    ["brazilsouth", "southcentralus"],
+    ["ukwest", "uksouth"],
+    ["chinanorth3", "chinaeast3"],
+  ])("secondaryLocations of a primary in %s defaults to its pair %s", (location, pair) => {
+    expect(parse("primary", { location }).config.secondaryLocations).toEqual([pair]);
+  });
+
+  test.each([
+    ["northeurope", "GZRS"],
+    ["eastus2", "GZRS"],
+    ["westus3", "GZRS"],
+    ["chinanorth3", "GZRS"],
+    ["ukwest", "GRS"],
+    ["westus", "GRS"],
+    ["canadaeast", "GRS"],
+    ["chinanorth", "GRS"],
+  ])("dataRedundancy of a primary in %s defaults to %s", (location, redundancy) => {
+    expect(parse("primary", { location }).config.dataRedundancy).toBe(redundancy);
+  });
+
+  test.each([
+    ["ukwest", "GRS"],
+    ["ukwest", "RAGRS"],
+    ["northeurope", "RAGZRS"],
+    ["northeurope", "GRS"],
+  ])("an explicit dataRedundancy the region can give is kept: %s %s", (location, redundancy) => {
+    expect(parse("primary", { location, dataRedundancy: redundancy }).config.dataRedundancy).toBe(
+      redundancy,
+    );
+  });
+
+  test("display names and odd case resolve to programmatic region names", () => {
+    const primary = parse("primary", {
+      location: "North Europe",
+      secondaryLocations: '["West Europe"]',
+    });
+    expect(primary.config.location).toBe("northeurope");
+    expect(primary.config.secondaryLocations).toEqual(["westeurope"]);
+    const secondary = parse("secondary", { location: "WestEurope", primaryLocation: "North Europe" });
+    expect(secondary.config.location).toBe("westeurope");
+    expect(secondary.config.primaryLocation).toBe("northeurope");
+  });
+
+  test("principals are normalised: lowercase objectId, Group by default", () => {
+    const { config } = parse("primary", {
+      ...PRIMARY,
+      principals: principals(
+        { objectId: GUID_A.toUpperCase(), role: "AzureML Data Scientist" },
+        { objectId: GUID_B, role: "Reader", principalType: "User" },
+      ),
+    });
+    expect(config.principals).toEqual([
+      { objectId: GUID_A, role: "AzureML Data Scientist", principalType: "Group" },
+      { objectId: GUID_B, role: "Reader", principalType: "User" },
+    ]);
+  });
+
+  test("one principal may hold two roles", () => {
+    const { config } = parse("primary", {
+      ...PRIMARY,
+      principals: principals(
+        { objectId: GUID_A, role: "Reader" },
+        { objectId: GUID_A, role: "AzureML Compute Operator" },
+      ),
+    });
+    expect(config.principals).toHaveLength(2);
+  });
+
+  test("a role can be given to a stack of any name", () => {
+    const { config } = parse("dr-weu", { ...SECONDARY, role: "secondary" });
+    expect(config.role).toBe("secondary");
+    expect(config.stack).toBe("dr-weu");
+  });
+
+  test("shared resource IDs given in config are kept", () => {
+    const rg = "/subscriptions/0000/resourceGroups/amlbcdr-neu-rg/providers";
+    const ids = {
+      sharedKeyVaultId: `${rg}/Microsoft.KeyVault/vaults/amlbcdr-neu-kv-ab12c`,
+      sharedRegistryId: `${rg}/Microsoft.ContainerRegistry/registries/amlbcdrneuacrab12c`,
+      sharedDataAccountId: `${rg}/Microsoft.Storage/storageAccounts/amlbcdrneudtab12c`,
+      sharedDataContainerName: "training-data",
+    };
+    const { config } = parse("secondary", { ...SECONDARY, ...ids });
+    expect(config.shared).toEqual({
+      keyVaultId: ids.sharedKeyVaultId,
+      registryId: ids.sharedRegistryId,
+      dataAccountId: ids.sharedDataAccountId,
+      dataContainerName: ids.sharedDataContainerName,
+    });
+  });
+});
+
+describe("warnings for allowed but risky settings", () => {
+  test.each([
+    [{ location: "francesouth" }, ["francesouth", "access-restricted", "Azure support"]],
+    [{ ...PRIMARY, protectData: "false" }, ["protectData is false", "pulumi destroy", "primary"]],
+    [{ ...PRIMARY, allowPublicNetworkAccess: "true" }, ["allowPublicNetworkAccess", "internet"]],
+  ])("%j", (cfg, words) => {
+    const { warnings } = parse("primary", cfg);
+    expect(warnings).toHaveLength(1);
+    for (const word of words) expect(warnings[0]).toContain(word);
+  });
+
+  test("protectData and allowPublicNetworkAccess are read as booleans", () => {
+    const { config } = parse("primary", {
+      ...PRIMARY,
+      protectData: "false",
+      allowPublicNetworkAccess: "true",
+    });
+    expect(config.protectData).toBe(false);
+    expect(config.allowPublicNetworkAccess).toBe(true);
+  });
+});

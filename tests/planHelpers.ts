@@ -1,0 +1,26 @@
+import { Plan, PlannedResource } from "../tools/harness";
+
+/** Every resource of an azure-native type, e.g. `keyvault:Vault`. */
+export function ofType(plan: Plan, type: string): PlannedResource[] {
+  const full = type.includes(":") && type.split(":").length === 3 ? type : `azure-native:${type}`;
+  return plan.resources.filter((r) => r.type === full);
+}
+
+/** The one resource of a type; fails the test if there are none or several. */
+export function single(plan: Plan, type: string): PlannedResource {
+  const found = ofType(plan, type);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${type} in ${plan.stack}, found ${found.length}`);
+  }
+  return found[0];
+}
+
+/** The resources whose parent is `resource`. */
+export function childrenOf(plan: Plan, resource: PlannedResource): PlannedResource[] {
+  return plan.resources.filter((r) => r.parent === resource.urn);
+}
+
+/** A nested input, e.g. `input(vault, "properties.enablePurgeProtection")`. */
+export function input(resource: PlannedResource, dotted: string): any {
+  return dotted.split(".").reduce<any>((v, k) => (v == null ? undefined : v[k]), resource.inputs);
+}
