@@ -49,6 +49,8 @@ export class DatastoreAttachment extends pulumi.ComponentResource {
   constructor(name: string, args: DatastoreAttachmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aml-bcdr:index:DatastoreAttachment", name, {}, opts);
 
+    // A plain ID is checked now, before anything is registered; an output when it resolves.
+    if (typeof args.accountId === "string") parseStorageAccountId(args.accountId);
     const account = pulumi.output(args.accountId).apply(parseStorageAccountId);
     this.datastoreName = args.datastoreName ?? DEFAULT_DATASTORE_NAME;
 

@@ -32,6 +32,7 @@ export const NAME_RULES = {
   logAnalyticsWorkspace: { pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/, rule: "4-63" },
   applicationInsights: { pattern: /^[^%&\\?/]{1,255}$/, rule: "1-255, none of %&\\?/" },
   userAssignedIdentity: { pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/, rule: "3-128" },
+  frontDoorProfile: { pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]{0,258}[a-zA-Z0-9]$/, rule: "2-260" },
 } as const;
 
 export type NameKind = keyof typeof NAME_RULES;
@@ -52,6 +53,7 @@ const HYPHENATED: Partial<Record<NameKind, string>> = {
   logAnalyticsWorkspace: "log",
   applicationInsights: "appi",
   userAssignedIdentity: "id",
+  frontDoorProfile: "afd",
 };
 
 /**

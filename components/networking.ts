@@ -86,6 +86,7 @@ export class Networking extends pulumi.ComponentResource {
   readonly privateDnsZoneIds: Readonly<Record<string, pulumi.Output<string>>>;
   /** Where other components put their private endpoints in this region. */
   readonly privateEndpointTarget: PrivateEndpointTarget;
+  private readonly tags?: Tags;
 
   constructor(name: string, args: NetworkingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aml-bcdr:index:Networking", name, {}, opts);
@@ -93,6 +94,7 @@ export class Networking extends pulumi.ComponentResource {
     const cloud = args.cloud ?? "AzureCloud";
     const subnets = { ...defaultSubnets(args.addressSpace), ...args.subnets };
     const tags = args.tags;
+    this.tags = tags;
     this.location = args.location;
 
     const vnet = new network.VirtualNetwork(
@@ -199,12 +201,18 @@ export class Networking extends pulumi.ComponentResource {
    */
   addPrivateEndpoint(
     name: string,
-    args: { resourceId: pulumi.Input<string>; service: PrivateLinkService; label: string },
+    args: {
+      resourceId: pulumi.Input<string>;
+      service: PrivateLinkService;
+      label: string;
+      /** Defaults to the network's own tags. */
+      tags?: Tags;
+    },
     opts?: pulumi.CustomResourceOptions,
   ): PrivateEndpointResources {
     return createPrivateEndpoint(
       name,
-      { ...args, target: this.privateEndpointTarget },
+      { tags: this.tags, ...args, target: this.privateEndpointTarget },
       { parent: this, ...opts },
     );
   }

@@ -8,13 +8,7 @@ import { Tags } from "./types";
  * endpoint; the `*_secondary` ones reach the read-only secondary of RA-GRS/RA-GZRS storage.
  */
 export type PrivateLinkService =
-  | "amlworkspace"
-  | "vault"
-  | "registry"
-  | "blob"
-  | "blob_secondary"
-  | "file"
-  | "dfs";
+  "amlworkspace" | "vault" | "registry" | "blob" | "blob_secondary" | "file" | "dfs";
 
 /**
  * The private DNS zones each private-link service registers its records in, per Azure cloud.

@@ -81,6 +81,12 @@ export class Workspace extends pulumi.ComponentResource {
   constructor(name: string, args: WorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aml-bcdr:index:Workspace", name, {}, opts);
     const { naming, resourceGroupName, location, tags } = args;
+    if (args.network.location !== location) {
+      throw new Error(
+        `Workspace "${name}" is in ${location} but its network is in ${args.network.location}; ` +
+          `give it the Networking of its own region.`,
+      );
+    }
     this.location = location;
 
     const identity = new managedidentity.UserAssignedIdentity(
@@ -248,7 +254,10 @@ export class Workspace extends pulumi.ComponentResource {
 }
 
 /** The `config.json` content for a workspace, from its ARM ID and name. */
-export function workspaceConfigJson(workspaceId: string, workspaceName: string): WorkspaceConfigJson {
+export function workspaceConfigJson(
+  workspaceId: string,
+  workspaceName: string,
+): WorkspaceConfigJson {
   const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(workspaceId);
   if (!match) {
     throw new Error(`"${workspaceId}" is not an Azure ML workspace ID.`);

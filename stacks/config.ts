@@ -14,6 +14,8 @@ import {
 } from "../components/regions";
 import { PEOPLE_ROLES, PrincipalRole, PrincipalType } from "../components/roles";
 import { GEO_REDUNDANCY, StorageRedundancy } from "../components/storageAccount";
+import { ComputeClusterSpec } from "../components/trainingCompute";
+import { OnlineDeploymentSpec, OnlineEndpointSpec } from "../components/onlineInference";
 
 /** The configuration namespace of this project. */
 export const NAMESPACE = "aml-bcdr";
@@ -25,6 +27,9 @@ export type StackRole = (typeof ROLES)[number];
 export const TOPOLOGIES = ["hot-hot", "hot-warm", "hot-cold"] as const;
 /** How the secondary region runs while the primary is active. */
 export type Topology = (typeof TOPOLOGIES)[number];
+
+/** The topology of a workload that no setting names. */
+export const DEFAULT_TOPOLOGY: Topology = "hot-warm";
 
 /** Default address spaces, chosen so that the two default stacks never overlap. */
 export const DEFAULT_ADDRESS_SPACES: Readonly<Record<StackRole, string>> = {
@@ -47,7 +52,16 @@ export interface StackConfig {
   readonly location: string;
   readonly region: RegionInfo;
   readonly cloud: AzureCloudName;
-  readonly topology: Topology;
+  /**
+   * The topology of each workload. `topology` sets all of them at once; without it,
+   * `inferenceTopology` and `trainingTopology` set them one by one.
+   */
+  readonly topologies: Readonly<{ inference: Topology; training: Topology }>;
+  /** The region users work in now: `primary` until a failover promotes the secondary. */
+  readonly activeRegion: StackRole;
+  /** Compute clusters of this region, per-region overrides applied. */
+  readonly computeClusters: readonly ComputeClusterSpec[];
+  readonly onlineEndpoints: readonly OnlineEndpointSpec[];
   readonly prefix: string;
   readonly addressSpace: string;
   readonly subnets: Readonly<Record<SubnetRole, string>>;
@@ -118,6 +132,12 @@ export const KNOWN_KEYS = [
   "role",
   "location",
   "topology",
+  "inferenceTopology",
+  "trainingTopology",
+  "activeRegion",
+  "computeClusters",
+  "computeOverrides",
+  "onlineEndpoints",
   "prefix",
   "addressSpace",
   "subnets",
@@ -245,7 +265,27 @@ export function parseStackConfig(
     );
   }
 
-  const topology = oneOf("topology", TOPOLOGIES, "hot-warm") ?? "hot-warm";
+  // Topologies: `topology` sets every workload at once and wins over the per-workload keys.
+  const topology = oneOf("topology", TOPOLOGIES);
+  const inferenceTopology = oneOf("inferenceTopology", TOPOLOGIES);
+  const trainingTopology = oneOf("trainingTopology", TOPOLOGIES);
+  if (topology && (raw("inferenceTopology") || raw("trainingTopology"))) {
+    warnings.push(
+      `${NAMESPACE}:topology (${topology}) sets every workload; it overrides inferenceTopology and trainingTopology in stack "${stack}".`,
+    );
+  }
+  const topologies = {
+    inference: topology ?? inferenceTopology ?? DEFAULT_TOPOLOGY,
+    training: topology ?? trainingTopology ?? DEFAULT_TOPOLOGY,
+  };
+  const activeRegion = oneOf("activeRegion", ROLES, "primary") ?? "primary";
+
+  const computeClusters = parseClusters(
+    json<unknown>("computeClusters", []),
+    json<unknown>("computeOverrides", {}),
+    report,
+  );
+  const onlineEndpoints = parseEndpoints(json<unknown>("onlineEndpoints", []), report);
 
   const prefix = raw("prefix") ?? "amlbcdr";
   if (!PREFIX_PATTERN.test(prefix)) {
@@ -624,7 +664,10 @@ export function parseStackConfig(
       location,
       region: info as RegionInfo,
       cloud: (info as RegionInfo).cloud,
-      topology,
+      topologies,
+      activeRegion,
+      computeClusters,
+      onlineEndpoints,
       prefix,
       addressSpace,
       subnets,
@@ -653,4 +696,251 @@ export function loadStackConfig(): ParsedConfig {
     project: pulumi.getProject(),
     presentKeys,
   });
+}
+
+type Report = (key: string, value: unknown, problem: string, fix: string) => void;
+
+const isInt = (v: unknown, min: number) => Number.isInteger(v) && (v as number) >= min;
+const VM_SIZE = /^Standard_[A-Za-z0-9_]+$/;
+const CLUSTER_NAME = /^[a-zA-Z][a-zA-Z0-9-]{2,23}$/;
+const ENDPOINT_NAME = /^[a-z][a-z0-9-]{2,19}$/;
+const DEPLOYMENT_NAME = /^[a-z][a-z0-9-]{2,31}$/;
+
+/** Validates `computeClusters` and applies this region's `computeOverrides`. */
+function parseClusters(list: unknown, overrides: unknown, report: Report): ComputeClusterSpec[] {
+  if (!Array.isArray(list)) {
+    report(
+      "computeClusters",
+      list,
+      "must be a list of { name, vmSize, minNodes, maxNodes }.",
+      "see the README's configuration table.",
+    );
+    return [];
+  }
+  if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) {
+    report(
+      "computeOverrides",
+      overrides,
+      "must be a map of cluster name to { vmSize, minNodes, maxNodes }.",
+      `e.g. { "gpu": { "maxNodes": 0 } }.`,
+    );
+    overrides = {};
+  }
+  const byName = overrides as Record<string, Record<string, unknown>>;
+  const names = new Set<string>();
+  const clusters: ComputeClusterSpec[] = [];
+  list.forEach((item, i) => {
+    const key = `computeClusters[${i}]`;
+    const c = {
+      ...(item ?? {}),
+      ...(byName[(item as { name?: string })?.name ?? ""] ?? {}),
+    } as Record<string, unknown>;
+    let ok = true;
+    const bad = (field: string, problem: string, fix: string) => {
+      report(`${key}.${field}`, c[field], problem, fix);
+      ok = false;
+    };
+    if (typeof c.name !== "string" || !CLUSTER_NAME.test(c.name)) {
+      bad(
+        "name",
+        "must be 3-24 letters, digits and hyphens, starting with a letter.",
+        `e.g. "cpu-cluster".`,
+      );
+    } else if (names.has(c.name)) {
+      bad("name", "is used by two clusters.", "give each cluster its own name.");
+    }
+    if (typeof c.vmSize !== "string" || !VM_SIZE.test(c.vmSize)) {
+      bad(
+        "vmSize",
+        "must be an Azure VM size such as Standard_DS3_v2.",
+        "az vm list-sizes -l <region> -o table",
+      );
+    }
+    const min = c.minNodes ?? 0;
+    if (!isInt(min, 0))
+      bad("minNodes", "must be a whole number, 0 or more.", "use 0 to pay nothing while idle.");
+    if (!isInt(c.maxNodes, 0))
+      bad("maxNodes", "must be a whole number, 0 or more.", "set it within the region's quota.");
+    if (isInt(min, 0) && isInt(c.maxNodes, 0) && (min as number) > (c.maxNodes as number)) {
+      bad(
+        "minNodes",
+        `(${min}) is above maxNodes (${c.maxNodes}).`,
+        "lower minNodes or raise maxNodes.",
+      );
+    }
+    const idle = c.idleSecondsBeforeScaleDown ?? 1800;
+    if (!isInt(idle, 0))
+      bad("idleSecondsBeforeScaleDown", "must be a whole number of seconds.", "e.g. 1800.");
+    const priority = c.priority ?? "Dedicated";
+    if (priority !== "Dedicated" && priority !== "LowPriority") {
+      bad("priority", "must be Dedicated or LowPriority.", "use one of those.");
+    }
+    if (typeof c.name === "string") names.add(c.name);
+    if (ok) {
+      clusters.push({
+        name: c.name as string,
+        vmSize: c.vmSize as string,
+        minNodes: min as number,
+        maxNodes: c.maxNodes as number,
+        idleSecondsBeforeScaleDown: idle as number,
+        priority: priority as ComputeClusterSpec["priority"],
+      });
+    }
+  });
+  for (const name of Object.keys(byName)) {
+    if (!names.has(name)) {
+      report(
+        `computeOverrides.${name}`,
+        byName[name],
+        "names no cluster in computeClusters.",
+        `use one of: ${[...names].join(", ") || "(none defined)"}.`,
+      );
+    }
+  }
+  return clusters;
+}
+
+/** Validates `onlineEndpoints`. */
+function parseEndpoints(list: unknown, report: Report): OnlineEndpointSpec[] {
+  if (!Array.isArray(list)) {
+    report(
+      "onlineEndpoints",
+      list,
+      "must be a list of { name, deployments }.",
+      "see the README's configuration table.",
+    );
+    return [];
+  }
+  const names = new Set<string>();
+  const endpoints: OnlineEndpointSpec[] = [];
+  list.forEach((item, i) => {
+    const key = `onlineEndpoints[${i}]`;
+    const e = (item ?? {}) as Record<string, unknown>;
+    let ok = true;
+    const bad = (field: string, value: unknown, problem: string, fix: string) => {
+      report(`${key}.${field}`, value, problem, fix);
+      ok = false;
+    };
+    if (typeof e.name !== "string" || !ENDPOINT_NAME.test(e.name)) {
+      bad(
+        "name",
+        e.name,
+        "must be 3-20 lowercase letters, digits and hyphens, starting with a letter (a region code and random part are added).",
+        `e.g. "scoring".`,
+      );
+    } else if (names.has(e.name)) {
+      bad("name", e.name, "is used by two endpoints.", "give each endpoint its own name.");
+    }
+    const authMode = e.authMode ?? "AADToken";
+    if (!["AADToken", "AMLToken", "Key"].includes(authMode as string)) {
+      bad(
+        "authMode",
+        e.authMode,
+        "must be AADToken, AMLToken or Key.",
+        "use AADToken to avoid keys.",
+      );
+    }
+    const probe = e.healthProbePath ?? "/";
+    if (typeof probe !== "string" || !probe.startsWith("/")) {
+      bad("healthProbePath", e.healthProbePath, "must be a path starting with /.", `e.g. "/".`);
+    }
+    const deployments: OnlineDeploymentSpec[] = [];
+    if (!Array.isArray(e.deployments) || e.deployments.length === 0) {
+      bad(
+        "deployments",
+        e.deployments,
+        "must list at least one deployment.",
+        "add { name, model, instanceType }.",
+      );
+    } else {
+      const seen = new Set<string>();
+      let traffic = 0;
+      const listed = e.deployments as Record<string, unknown>[];
+      listed.forEach((d, j) => {
+        const field = (f: string) => `deployments[${j}].${f}`;
+        const dep = d ?? {};
+        if (typeof dep.name !== "string" || !DEPLOYMENT_NAME.test(dep.name) || seen.has(dep.name)) {
+          bad(
+            field("name"),
+            dep.name,
+            "must be a unique name of 3-32 lowercase letters, digits and hyphens.",
+            `e.g. "blue".`,
+          );
+        }
+        if (typeof dep.model !== "string" || !/^azureml:/.test(dep.model)) {
+          bad(
+            field("model"),
+            dep.model,
+            "must be a model asset ID (azureml:<name>:<version> or azureml://registries/...).",
+            "register the model, then reference it.",
+          );
+        }
+        if (
+          dep.environment !== undefined &&
+          (typeof dep.environment !== "string" || !/^azureml:/.test(dep.environment))
+        ) {
+          bad(
+            field("environment"),
+            dep.environment,
+            "must be an environment asset ID (azureml:...).",
+            "leave it out for MLflow models.",
+          );
+        }
+        if (typeof dep.instanceType !== "string" || !VM_SIZE.test(dep.instanceType)) {
+          bad(
+            field("instanceType"),
+            dep.instanceType,
+            "must be a VM size such as Standard_DS3_v2.",
+            "see the managed online endpoint SKU list.",
+          );
+        }
+        const count = dep.instanceCount ?? 1;
+        if (!isInt(count, 1))
+          bad(
+            field("instanceCount"),
+            dep.instanceCount,
+            "must be a whole number, 1 or more.",
+            "use 1 or more.",
+          );
+        const share = dep.trafficPercent ?? (listed.length === 1 ? 100 : 0);
+        if (!isInt(share, 0) || (share as number) > 100) {
+          bad(
+            field("trafficPercent"),
+            dep.trafficPercent,
+            "must be a whole number from 0 to 100.",
+            "split 100 across the deployments.",
+          );
+        } else {
+          traffic += share as number;
+        }
+        if (typeof dep.name === "string") seen.add(dep.name);
+        deployments.push({
+          name: dep.name as string,
+          model: dep.model as string,
+          environment: dep.environment as string | undefined,
+          instanceType: dep.instanceType as string,
+          instanceCount: count as number,
+          trafficPercent: share as number,
+        });
+      });
+      if (ok && traffic !== 100) {
+        bad(
+          "deployments",
+          e.deployments.map((d: Record<string, unknown>) => d?.trafficPercent),
+          `traffic shares add up to ${traffic}, not 100.`,
+          "set trafficPercent so that they add up to 100.",
+        );
+      }
+    }
+    if (typeof e.name === "string") names.add(e.name);
+    if (ok) {
+      endpoints.push({
+        name: e.name as string,
+        authMode: authMode as OnlineEndpointSpec["authMode"],
+        healthProbePath: probe as string,
+        deployments,
+      });
+    }
+  });
+  return endpoints;
 }

@@ -2,7 +2,14 @@ import { GeoReplicatedAcr } from "../components/geoReplicatedAcr";
 import { IsolatedDatastore } from "../components/isolatedDatastore";
 import { SharedKeyVault } from "../components/sharedKeyVault";
 import { StackConfig } from "./config";
-import { createRegionFoundation, createRegionWorkspace, regionOutputs } from "./region";
+import {
+  createRegionFoundation,
+  createRegionWorkloads,
+  createRegionWorkspace,
+  regionOutputs,
+  regionPlan,
+  workloadOutputs,
+} from "./region";
 
 /**
  * The primary stack: the resources every region shares (Key Vault, registry, training data),
@@ -26,10 +33,14 @@ export function deployPrimary(config: StackConfig) {
     ...common,
     replicaLocations: config.secondaryLocations,
   });
-  const workspace = createRegionWorkspace(config, foundation, {
-    keyVaultId: vault.vaultId,
-    registryId: registry.registryId,
-  });
+  const plan = regionPlan(config);
+  const workspace = createRegionWorkspace(
+    config,
+    foundation,
+    { keyVaultId: vault.vaultId, registryId: registry.registryId },
+    plan,
+  );
+  const { endpoints } = createRegionWorkloads(config, foundation, workspace, plan);
   const data = new IsolatedDatastore("training-data", {
     ...common,
     cloud: config.cloud,
@@ -51,6 +62,7 @@ export function deployPrimary(config: StackConfig) {
       dataAccountId: data.accountId,
       dataContainerName: data.containerName,
     }),
+    ...workloadOutputs(plan, endpoints),
     keyVaultName: vault.vaultName,
     keyVaultUri: vault.vaultUri,
     registryName: registry.registryName,

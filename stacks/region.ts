@@ -4,8 +4,11 @@ import * as resources from "@pulumi/azure-native/resources";
 import { Naming } from "../components/naming";
 import { Networking } from "../components/networking";
 import { SUFFIX_LENGTH } from "../components/naming";
+import { OnlineInference, ServingEndpoint } from "../components/onlineInference";
+import { TrainingCompute } from "../components/trainingCompute";
 import { Workspace } from "../components/workspace";
 import { StackConfig } from "./config";
+import { planRegion, RegionPlan } from "./topology";
 
 /** What every region has before its workspace: a resource group, names and a network. */
 export interface RegionFoundation {
@@ -66,7 +69,11 @@ export function createRegionWorkspace(
   config: StackConfig,
   foundation: RegionFoundation,
   shared: Pick<SharedResources, "keyVaultId" | "registryId">,
+  plan: RegionPlan,
 ): Workspace {
+  // Environment images are built on the first cluster, because ACR Tasks cannot reach a
+  // private registry; a region without clusters builds no images.
+  const builder = plan.training === "none" ? undefined : config.computeClusters[0]?.name;
   return new Workspace("workspace", {
     location: config.location,
     resourceGroupName: foundation.resourceGroup.name,
@@ -77,6 +84,7 @@ export function createRegionWorkspace(
     principals: config.principals,
     publicNetworkAccess: config.allowPublicNetworkAccess ? "Enabled" : "Disabled",
     friendlyName: `Azure ML ${config.role} (${config.location})`,
+    imageBuildCompute: builder,
     protectData: config.protectData,
     tags: config.tags,
   });
@@ -92,7 +100,8 @@ export function regionOutputs(
   return {
     role: config.role,
     location: config.location,
-    topology: config.topology,
+    topologies: config.topologies,
+    activeRegion: config.activeRegion,
     addressSpace: config.addressSpace,
     resourceGroupName: foundation.resourceGroup.name,
     virtualNetworkId: foundation.networking.virtualNetworkId,
@@ -104,5 +113,61 @@ export function regionOutputs(
     registryId: shared.registryId,
     dataAccountId: shared.dataAccountId,
     dataContainerName: shared.dataContainerName,
+  };
+}
+
+/** What this stack's region runs, from its role, the active region and the topologies. */
+export function regionPlan(config: StackConfig): RegionPlan {
+  return planRegion({
+    role: config.role,
+    activeRegion: config.activeRegion,
+    topologies: config.topologies,
+  });
+}
+
+/** The region's compute clusters and deployed models, as far as its plan calls for them. */
+export function createRegionWorkloads(
+  config: StackConfig,
+  foundation: RegionFoundation,
+  workspace: Workspace,
+  plan: RegionPlan,
+): { endpoints: readonly ServingEndpoint[] } {
+  const placement = {
+    location: config.location,
+    resourceGroupName: foundation.resourceGroup.name,
+    workspaceName: workspace.workspaceName,
+    identityId: workspace.identityId,
+    tags: config.tags,
+  };
+
+  if (plan.training !== "none" && config.computeClusters.length > 0) {
+    new TrainingCompute("training", {
+      ...placement,
+      subnetId: foundation.networking.subnetIds.training,
+      // A warm region keeps its clusters but at zero nodes, so it pays nothing until used.
+      clusters: config.computeClusters.map((cluster) =>
+        plan.training === "standby" ? { ...cluster, minNodes: 0 } : cluster,
+      ),
+    });
+  }
+
+  if (plan.inference === "none" || config.onlineEndpoints.length === 0) {
+    return { endpoints: [] };
+  }
+  const inference = new OnlineInference("inference", {
+    ...placement,
+    regionCode: config.region.shortCode,
+    endpoints: config.onlineEndpoints,
+    readiness: plan.inference === "standby" ? "standby" : "full",
+  });
+  return { endpoints: inference.endpoints };
+}
+
+/** Stack outputs describing the region's workloads. */
+export function workloadOutputs(plan: RegionPlan, endpoints: readonly ServingEndpoint[]) {
+  return {
+    regionPlan: plan,
+    /** Host name of each deployed model in this region, by endpoint name. */
+    onlineEndpointHosts: Object.fromEntries(endpoints.map((e) => [e.name, e.host])),
   };
 }

@@ -1,12 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
+import { EntryPointOrigin, GlobalEntryPoint } from "../components/globalEntryPoint";
 import { DatastoreAttachment } from "../components/isolatedDatastore";
+import { ServingEndpoint } from "../components/onlineInference";
 import { StackConfig } from "./config";
 import {
   createRegionFoundation,
+  createRegionWorkloads,
   createRegionWorkspace,
+  RegionFoundation,
   regionOutputs,
+  regionPlan,
   SharedResources,
+  workloadOutputs,
 } from "./region";
+import { planRegion, RegionPlan, RoutingRank } from "./topology";
 
 /** Outputs of the primary stack that the secondary reads, by the config key that replaces each. */
 const SHARED_OUTPUTS: readonly [keyof SharedResources, string][] = [
@@ -16,23 +23,28 @@ const SHARED_OUTPUTS: readonly [keyof SharedResources, string][] = [
   ["dataContainerName", "sharedDataContainerName"],
 ];
 
+/** What the secondary reads of the primary. */
+export interface PrimaryView extends SharedResources {
+  /** Host names of the primary's deployed models, when its stack is readable. */
+  readonly endpointHosts: Readonly<Record<string, string>>;
+}
+
 /**
  * The shared resource IDs: from config where given (so the secondary can be managed while the
  * primary's state is out of reach), else from the primary stack's outputs. They are read before
  * any resource is registered, so a missing output stops the run before anything changes.
  */
-export async function readSharedResources(config: StackConfig): Promise<SharedResources> {
+export async function readPrimary(config: StackConfig): Promise<PrimaryView> {
   let reference: pulumi.StackReference | undefined;
-  const ids: Partial<Record<keyof SharedResources, string>> = {};
-  for (const [output, key] of SHARED_OUTPUTS) {
-    const given = config.shared[output];
-    if (given) {
-      ids[output] = given;
-      continue;
-    }
+  const read = async (output: string) => {
     reference ??= new pulumi.StackReference("primary", { name: config.primaryStack });
     const { value, secretValue } = await reference.getOutputDetails(output);
-    const found = value ?? secretValue;
+    return value ?? secretValue;
+  };
+
+  const ids: Partial<Record<keyof SharedResources, string>> = {};
+  for (const [output, key] of SHARED_OUTPUTS) {
+    const found = config.shared[output] ?? (await read(output));
     if (typeof found !== "string" || found === "") {
       throw new pulumi.RunError(
         `The primary stack "${config.primaryStack}" has no output "${output}". Deploy the ` +
@@ -41,40 +53,43 @@ export async function readSharedResources(config: StackConfig): Promise<SharedRe
     }
     ids[output] = found;
   }
-  return ids as SharedResources;
+  const hosts = reference ? await read("onlineEndpointHosts") : undefined;
+  return { ...(ids as SharedResources), endpointHosts: (hosts ?? {}) as Record<string, string> };
 }
 
 /**
  * The secondary stack: its own network and workspace, wired to the primary's shared Key Vault,
- * registry and training data through private endpoints in this region.
+ * registry and training data through private endpoints in this region; the workloads its
+ * topology calls for; and the global entry point in front of both regions' deployed models.
  */
 export async function deploySecondary(config: StackConfig) {
-  const shared = await readSharedResources(config);
+  const primary = await readPrimary(config);
   const foundation = createRegionFoundation(config);
   const { networking, resourceGroup } = foundation;
 
   // The shared resources belong to the primary stack; this region adds its own endpoints, in
   // its own DNS zones, so that each region resolves them to its own private address.
   networking.addPrivateEndpoint("shared-key-vault", {
-    resourceId: shared.keyVaultId,
+    resourceId: primary.keyVaultId,
     service: "vault",
     label: "kv",
   });
   networking.addPrivateEndpoint("shared-registry", {
-    resourceId: shared.registryId,
+    resourceId: primary.registryId,
     service: "registry",
     label: "acr",
   });
   networking.addPrivateEndpoint("shared-training-data", {
-    resourceId: shared.dataAccountId,
+    resourceId: primary.dataAccountId,
     service: "blob",
     label: "dt-blob",
   });
 
-  const workspace = createRegionWorkspace(config, foundation, shared);
+  const plan = regionPlan(config);
+  const workspace = createRegionWorkspace(config, foundation, primary, plan);
   new DatastoreAttachment("training-data", {
-    accountId: shared.dataAccountId,
-    containerName: shared.dataContainerName,
+    accountId: primary.dataAccountId,
+    containerName: primary.dataContainerName,
     cloud: config.cloud,
     protectData: config.protectData,
     workspace: {
@@ -84,10 +99,68 @@ export async function deploySecondary(config: StackConfig) {
       principalId: workspace.principalId,
     },
   });
+  const { endpoints } = createRegionWorkloads(config, foundation, workspace, plan);
+  const entryPoint = createEntryPoint(config, foundation, plan, endpoints, primary);
 
   return {
-    ...regionOutputs(config, foundation, workspace, shared),
+    ...regionOutputs(config, foundation, workspace, primary),
+    ...workloadOutputs(plan, endpoints),
+    globalEndpointHosts: entryPoint?.hostNames ?? {},
     primaryStack: config.primaryStack,
     primaryLocation: config.primaryLocation,
   };
+}
+
+/**
+ * The global entry point lives with the secondary: during a primary outage, that is the stack
+ * that can still be updated, and promotion changes its origins in the same `pulumi up`.
+ */
+function createEntryPoint(
+  config: StackConfig,
+  foundation: RegionFoundation,
+  plan: RegionPlan,
+  endpoints: readonly ServingEndpoint[],
+  primary: PrimaryView,
+): GlobalEntryPoint | undefined {
+  if (config.onlineEndpoints.length === 0) return undefined;
+  const primaryPlan = planRegion({
+    role: "primary",
+    activeRegion: config.activeRegion,
+    topologies: config.topologies,
+  });
+
+  const routes = config.onlineEndpoints.map((spec) => {
+    const origins: EntryPointOrigin[] = [];
+    const primaryHost = primary.endpointHosts[spec.name];
+    if (primaryPlan.routing !== "none" && primaryHost) {
+      origins.push({
+        location: config.primaryLocation ?? "primary",
+        host: primaryHost,
+        priority: priority(primaryPlan.routing),
+      });
+    } else if (primaryPlan.routing !== "none") {
+      pulumi.log.warn(
+        `The primary stack has no host for endpoint "${spec.name}"; the global entry point ` +
+          `routes it to ${config.location} only until the primary deploys it.`,
+      );
+    }
+    const own = endpoints.find((e) => e.name === spec.name);
+    if (own && plan.routing !== "none") {
+      origins.push({ location: config.location, host: own.host, priority: priority(plan.routing) });
+    }
+    return { name: spec.name, healthProbePath: spec.healthProbePath ?? "/", origins };
+  });
+
+  const usable = routes.filter((route) => route.origins.length > 0);
+  if (usable.length === 0) return undefined;
+  return new GlobalEntryPoint("entry-point", {
+    resourceGroupName: foundation.resourceGroup.name,
+    profileName: foundation.naming.name("frontDoorProfile"),
+    routes: usable,
+    tags: config.tags,
+  });
+}
+
+function priority(rank: RoutingRank): 1 | 2 {
+  return rank === "primary" ? 1 : 2;
 }

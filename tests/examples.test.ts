@@ -83,10 +83,9 @@ function endpointsTo(plan: Plan, resourceId: string): PlannedResource[] {
 }
 
 /**
- * Runs the example with a configuration it must refuse, and returns its error. The error is
- * caught inside the program function: when a Pulumi program throws, the SDK also leaves an
- * unawaited rejection of the stack's outputs behind, which jest would report as a second,
- * unrelated failure of the test.
+ * Runs the example with a configuration it must refuse, and returns its error with the plan. The
+ * error is caught inside the program function so that the run still completes and its plan
+ * shows what was registered before the refusal: nothing but the stack itself.
  */
 async function refusal(config: ConfigMap): Promise<{ message: string; plan: Plan }> {
   let error: unknown;
@@ -270,6 +269,16 @@ describe("examples/single-region", () => {
     });
   });
 
+  test("warns before deploying to an access-restricted region", async () => {
+    const restricted = await runProgram({
+      stack: "sweden",
+      config: { ...CONFIG, "example:location": "swedensouth" },
+      program,
+    });
+    expect(restricted.warnings.join("\n")).toMatch(/example:location swedensouth .*restricted/);
+    expect(plan.warnings).toEqual([]);
+  });
+
   describe("refuses configuration it cannot use, before creating anything", () => {
     test.each(Object.keys(SHARED) as SharedKey[])("a missing %s is named", async (key) => {
       const config = { ...CONFIG };
@@ -283,11 +292,28 @@ describe("examples/single-region", () => {
       expect(refused.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
     });
 
+    test("fails the run, as pulumi up would", async () => {
+      const config = { ...CONFIG };
+      delete config["example:registryId"];
+      await expect(runProgram({ stack: "sweden", config, program })).rejects.toThrow(
+        /example:registryId is not set/,
+      );
+    });
+
     test("every problem is reported in one run", async () => {
-      const { message } = await refusal({ "example:location": "swedencentrl" });
-      for (const key of ["location", ...Object.keys(SHARED)]) {
+      const { message } = await refusal({
+        "example:location": "swedencentrl",
+        "example:prefix": "AML",
+        "example:addressSpace": "10.42.0.0/25",
+        "example:dataContainerName": "Training_Data",
+        "example:protectData": "yes",
+      });
+      const keys = ["location", ...Object.keys(SHARED)];
+      keys.push("prefix", "addressSpace", "dataContainerName", "protectData");
+      for (const key of keys) {
         expect(message).toContain(`example:${key}`);
       }
+      expect(message).toContain(`${keys.length} configuration problems`);
       expect(message).toContain("did you mean swedencentral");
     });
 

@@ -69,6 +69,15 @@ const ARM_PATHS: Record<string, (i: Inputs, name: string) => string> = {
     `Microsoft.MachineLearningServices/workspaces/${i.workspaceName}/onlineEndpoints/${i.endpointName}`,
   "azure-native:machinelearningservices:OnlineDeployment": (i) =>
     `Microsoft.MachineLearningServices/workspaces/${i.workspaceName}/onlineEndpoints/${i.endpointName}/deployments/${i.deploymentName}`,
+  "azure-native:cdn:Profile": (i) => `Microsoft.Cdn/profiles/${i.profileName}`,
+  "azure-native:cdn:AFDEndpoint": (i) =>
+    `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${i.endpointName}`,
+  "azure-native:cdn:AFDOriginGroup": (i) =>
+    `Microsoft.Cdn/profiles/${i.profileName}/originGroups/${i.originGroupName}`,
+  "azure-native:cdn:AFDOrigin": (i) =>
+    `Microsoft.Cdn/profiles/${i.profileName}/originGroups/${i.originGroupName}/origins/${i.originName}`,
+  "azure-native:cdn:Route": (i) =>
+    `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${i.endpointName}/routes/${i.routeName}`,
 };
 
 /** Extension resources, whose IDs hang below the resource they apply to. */

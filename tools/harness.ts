@@ -240,6 +240,8 @@ function computedOutputs(type: string, inputs: Inputs, id: string): Inputs {
       };
     case "azure-native:machinelearningservices:Workspace":
       return { workspaceId: stableGuid(id) };
+    case "azure-native:cdn:AFDEndpoint":
+      return { hostName: `${inputs.endpointName}-${stableSuffix(id, 10)}.z01.azurefd.net` };
     case "azure-native:machinelearningservices:OnlineEndpoint":
       return {
         properties: {
