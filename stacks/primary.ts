@@ -34,12 +34,10 @@ export function deployPrimary(config: StackConfig) {
     replicaLocations: config.secondaryLocations,
   });
   const plan = regionPlan(config);
-  const workspace = createRegionWorkspace(
-    config,
-    foundation,
-    { keyVaultId: vault.vaultId, registryId: registry.registryId },
-    plan,
-  );
+  const workspace = createRegionWorkspace(config, foundation, {
+    keyVaultId: vault.vaultId,
+    registryId: registry.registryId,
+  });
   const { endpoints } = createRegionWorkloads(config, foundation, workspace, plan);
   const data = new IsolatedDatastore("training-data", {
     ...common,

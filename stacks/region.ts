@@ -69,11 +69,11 @@ export function createRegionWorkspace(
   config: StackConfig,
   foundation: RegionFoundation,
   shared: Pick<SharedResources, "keyVaultId" | "registryId">,
-  plan: RegionPlan,
 ): Workspace {
   // Environment images are built on the first cluster, because ACR Tasks cannot reach a
-  // private registry; a region without clusters builds no images.
-  const builder = plan.training === "none" ? undefined : config.computeClusters[0]?.name;
+  // private registry. The setting is only a name, so it stays the same whether or not the
+  // topology gives this region its clusters: a topology change never touches the workspace.
+  const builder = config.computeClusters[0]?.name;
   return new Workspace("workspace", {
     location: config.location,
     resourceGroupName: foundation.resourceGroup.name,

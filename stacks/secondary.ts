@@ -86,7 +86,7 @@ export async function deploySecondary(config: StackConfig) {
   });
 
   const plan = regionPlan(config);
-  const workspace = createRegionWorkspace(config, foundation, primary, plan);
+  const workspace = createRegionWorkspace(config, foundation, primary);
   new DatastoreAttachment("training-data", {
     accountId: primary.dataAccountId,
     containerName: primary.dataContainerName,

@@ -367,6 +367,7 @@ export async function runProgram(options: RunOptions): Promise<Plan> {
   aborted.catch(() => undefined);
   onRegistrationFailure = (reason) => abort(reason);
   const program = options.program ?? loadProgram(root, project.main);
+  const stackTraceLimit = Error.stackTraceLimit;
   try {
     // An error the program throws itself (a config error, a missing stack output) is kept and
     // rethrown after the stack has closed, so that Pulumi's promises for the stack settle.
@@ -379,6 +380,10 @@ export async function runProgram(options: RunOptions): Promise<Plan> {
         return {};
       }
     };
+    // Pulumi captures a stack trace for every promise and resource it creates (for leak
+    // reports and source positions); with source maps installed that dominates an offline run.
+    // Nothing here reads them, so the run captures none (AML_BCDR_DEBUG=1 keeps them).
+    Error.stackTraceLimit = process.env.AML_BCDR_DEBUG ? stackTraceLimit : 0;
     const run = async () => {
       await pulumi.runtime.runInPulumiStack(guarded);
       if (programError !== undefined) throw programError;
@@ -388,6 +393,7 @@ export async function runProgram(options: RunOptions): Promise<Plan> {
   } catch (err) {
     throw unwrapError(err);
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
     (pulumiLog as { warn: typeof pulumiLog.warn }).warn = originalWarn;
     onRegistrationFailure = () => undefined;
   }
