@@ -5,6 +5,7 @@ import { Naming } from "./naming";
 import { createPrivateEndpoint, PrivateEndpointTarget } from "./privateEndpoint";
 import { supportsZones } from "./regions";
 import { CommonArgs } from "./types";
+import { createOnly } from "./createOnly";
 
 /** Arguments for {@link GeoReplicatedAcr}. */
 export interface GeoReplicatedAcrArgs extends CommonArgs {
@@ -74,7 +75,9 @@ export class GeoReplicatedAcr extends pulumi.ComponentResource {
         networkRuleSet: { defaultAction: publicNetworkAccess === "Disabled" ? "Deny" : "Allow" },
         tags: args.tags,
       },
-      dataOptions(this, args.protectData),
+      dataOptions(this, args.protectData, {
+        replaceOnChanges: createOnly("azure-native:containerregistry:Registry"),
+      }),
     );
 
     const replications = args.replicaLocations.map(
@@ -90,7 +93,11 @@ export class GeoReplicatedAcr extends pulumi.ComponentResource {
             zoneRedundancy: zoneRedundancy(location),
             tags: args.tags,
           },
-          { parent: registry, protect: args.protectData ?? true },
+          {
+            parent: registry,
+            protect: args.protectData ?? true,
+            replaceOnChanges: createOnly("azure-native:containerregistry:Replication"),
+          },
         ),
     );
 

@@ -15,3 +15,7 @@ export * from "./types";
 export * from "./workspace";
 export { lockAgainstDeletion } from "./locks";
 export * from "./cidr";
+export * from "./createOnly";
+export * from "./globalEntryPoint";
+export * from "./onlineInference";
+export * from "./trainingCompute";

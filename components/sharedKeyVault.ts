@@ -5,6 +5,7 @@ import { dataOptions, lockAgainstDeletion } from "./locks";
 import { Naming } from "./naming";
 import { createPrivateEndpoint, PrivateEndpointTarget } from "./privateEndpoint";
 import { CommonArgs } from "./types";
+import { createOnly } from "./createOnly";
 
 /** Arguments for {@link SharedKeyVault}. */
 export interface SharedKeyVaultArgs extends CommonArgs {
@@ -84,7 +85,9 @@ export class SharedKeyVault extends pulumi.ComponentResource {
         },
         tags: args.tags,
       },
-      dataOptions(this, args.protectData),
+      dataOptions(this, args.protectData, {
+        replaceOnChanges: createOnly("azure-native:keyvault:Vault"),
+      }),
     );
 
     if (args.deleteLock ?? true) {

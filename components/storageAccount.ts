@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
 import { Tags } from "./types";
+import { createOnly } from "./createOnly";
 
 /** Storage redundancy options by the SKU suffix Azure uses (`Standard_<redundancy>`). */
 export type StorageRedundancy = "LRS" | "ZRS" | "GRS" | "RAGRS" | "GZRS" | "RAGZRS";
@@ -50,6 +51,6 @@ export function secureStorageAccount(
       },
       tags: args.tags,
     },
-    opts,
+    { ...opts, replaceOnChanges: createOnly("azure-native:storage:StorageAccount") },
   );
 }

@@ -10,6 +10,7 @@ import { supportsZones } from "./regions";
 import { assignRole, BuiltInRoleName, PrincipalRole } from "./roles";
 import { secureStorageAccount } from "./storageAccount";
 import { CommonArgs } from "./types";
+import { createOnly } from "./createOnly";
 
 /** What `Workspace.from_config()` of the Azure ML SDK reads from `config.json`. */
 export interface WorkspaceConfigJson {
@@ -144,7 +145,10 @@ export class Workspace extends pulumi.ComponentResource {
         tags,
       },
       // Azure checks at creation that the identity can use every associated resource.
-      dataOptions(this, args.protectData, { dependsOn: identityRoles }),
+      dataOptions(this, args.protectData, {
+        dependsOn: identityRoles,
+        replaceOnChanges: createOnly("azure-native:machinelearningservices:Workspace"),
+      }),
     );
 
     createPrivateEndpoint(

@@ -83,7 +83,7 @@ export function createRegionWorkspace(
     network: foundation.networking.privateEndpointTarget,
     principals: config.principals,
     publicNetworkAccess: config.allowPublicNetworkAccess ? "Enabled" : "Disabled",
-    friendlyName: `Azure ML ${config.role} (${config.location})`,
+    friendlyName: `Azure ML (${config.location})`,
     imageBuildCompute: builder,
     protectData: config.protectData,
     tags: config.tags,

@@ -68,18 +68,19 @@ export async function deploySecondary(config: StackConfig) {
   const { networking, resourceGroup } = foundation;
 
   // The shared resources belong to the primary stack; this region adds its own endpoints, in
-  // its own DNS zones, so that each region resolves them to its own private address.
-  networking.addPrivateEndpoint("shared-key-vault", {
+  // its own DNS zones, so that each region resolves them to its own private address. The names
+  // are those the primary's components give their endpoints, so parity compares them.
+  networking.addPrivateEndpoint(`key-vault-pe-${config.location}`, {
     resourceId: primary.keyVaultId,
     service: "vault",
     label: "kv",
   });
-  networking.addPrivateEndpoint("shared-registry", {
+  networking.addPrivateEndpoint(`registry-pe-${config.location}`, {
     resourceId: primary.registryId,
     service: "registry",
     label: "acr",
   });
-  networking.addPrivateEndpoint("shared-training-data", {
+  networking.addPrivateEndpoint(`training-data-pe-blob-${config.location}`, {
     resourceId: primary.dataAccountId,
     service: "blob",
     label: "dt-blob",
@@ -87,7 +88,8 @@ export async function deploySecondary(config: StackConfig) {
 
   const plan = regionPlan(config);
   const workspace = createRegionWorkspace(config, foundation, primary);
-  new DatastoreAttachment("training-data", {
+  // Named like the primary's own attachment, so the two regions compare one to one.
+  new DatastoreAttachment(`training-data-${config.location}`, {
     accountId: primary.dataAccountId,
     containerName: primary.dataContainerName,
     cloud: config.cloud,

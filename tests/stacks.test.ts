@@ -312,3 +312,17 @@ test("a primary stack without an expected output is named in the error", async (
     }),
   ).rejects.toThrow(/"organization\/aml-bcdr\/primary" has no output "keyVaultId"/);
 });
+
+test("create-only properties make Pulumi plan a replacement, which protection then refuses", () => {
+  const workspace = single(primary, "machinelearningservices:Workspace");
+  expect(workspace.replaceOnChanges).toEqual(
+    expect.arrayContaining(["storageAccount", "hbiWorkspace", "encryption"]),
+  );
+  expect(single(primary, "containerregistry:Registry").replaceOnChanges).toContain(
+    "zoneRedundancy",
+  );
+  for (const account of ofType(primary, "storage:StorageAccount")) {
+    expect(account.replaceOnChanges).toContain("isHnsEnabled");
+    expect(account.protect).toBe(true);
+  }
+});

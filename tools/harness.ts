@@ -125,6 +125,7 @@ export interface PlannedResource {
   readonly retainOnDelete: boolean;
   readonly provider: string;
   readonly ignoreChanges: string[];
+  readonly replaceOnChanges: string[];
   /** The mock's outputs: inputs plus what Azure would compute (IDs, endpoints). */
   readonly outputs: Record<string, unknown>;
   readonly id?: string;
@@ -314,6 +315,7 @@ export async function runProgram(options: RunOptions): Promise<Plan> {
           ? `urn:pulumi:${options.stack}::${project.name}::pulumi:providers:${pkg}::default`
           : ""),
       ignoreChanges: isRead ? [] : [...(req.getIgnorechangesList() as string[])],
+      replaceOnChanges: isRead ? [] : [...(req.getReplaceonchangesList() as string[])],
       outputs: {},
     });
     return resources[resources.length - 1];
