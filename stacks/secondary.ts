@@ -27,6 +27,8 @@ const SHARED_OUTPUTS: readonly [keyof SharedResources, string][] = [
 export interface PrimaryView extends SharedResources {
   /** Host names of the primary's deployed models, when its stack is readable. */
   readonly endpointHosts: Readonly<Record<string, string>>;
+  /** Redundancy of the training data (`RAGZRS` and `RAGRS` have a readable secondary). */
+  readonly dataRedundancy?: string;
 }
 
 /**
@@ -54,7 +56,12 @@ export async function readPrimary(config: StackConfig): Promise<PrimaryView> {
     ids[output] = found;
   }
   const hosts = reference ? await read("onlineEndpointHosts") : undefined;
-  return { ...(ids as SharedResources), endpointHosts: (hosts ?? {}) as Record<string, string> };
+  const redundancy = reference ? await read("dataRedundancy") : undefined;
+  return {
+    ...(ids as SharedResources),
+    endpointHosts: (hosts ?? {}) as Record<string, string>,
+    dataRedundancy: typeof redundancy === "string" ? redundancy : undefined,
+  };
 }
 
 /**
@@ -85,6 +92,15 @@ export async function deploySecondary(config: StackConfig) {
     service: "blob",
     label: "dt-blob",
   });
+
+  if (primary.dataRedundancy?.startsWith("RA")) {
+    // Read access to the geo-secondary copy needs its own endpoint, as in the primary region.
+    networking.addPrivateEndpoint(`training-data-pe-blob-secondary-${config.location}`, {
+      resourceId: primary.dataAccountId,
+      service: "blob_secondary",
+      label: "dt-blob-secondary",
+    });
+  }
 
   const plan = regionPlan(config);
   const workspace = createRegionWorkspace(config, foundation, primary);

@@ -57,3 +57,82 @@ export function planRegion(args: {
         : "secondary";
   return { role: args.role, active, training, inference, routing };
 }
+
+/**
+ * A difference between the two regions that is expected: a resource type present in one region
+ * only (`path` undefined), or one property of it that differs.
+ */
+export interface ExpectedDifference {
+  readonly type: string;
+  /** Dotted input path, or undefined when the resource exists in one region only. */
+  readonly path?: string;
+  /** Only resources whose normalised logical name starts with this. */
+  readonly name?: string;
+  readonly reason: string;
+}
+
+const CLUSTER = "azure-native:machinelearningservices:Compute";
+const TRAINING = "aml-bcdr:index:TrainingCompute";
+const INFERENCE_TYPES = [
+  "aml-bcdr:index:OnlineInference",
+  "azure-native:machinelearningservices:OnlineEndpoint",
+  "azure-native:machinelearningservices:OnlineDeployment",
+  "random:index/randomString:RandomString",
+];
+
+/**
+ * Component types that only one role has: the primary owns the shared resources, the secondary
+ * reads them and owns the global entry point. Their private endpoints are compared all the
+ * same, since every region has one to each shared resource.
+ */
+export const ROLE_OWNED: Readonly<Record<StackRole, readonly string[]>> = {
+  primary: [
+    "aml-bcdr:index:SharedKeyVault",
+    "aml-bcdr:index:GeoReplicatedAcr",
+    "aml-bcdr:index:IsolatedDatastore",
+  ],
+  secondary: ["aml-bcdr:index:GlobalEntryPoint", "pulumi:pulumi:StackReference"],
+};
+
+/**
+ * The differences the topologies explain between the primary's and the secondary's plans.
+ * Shared with the parity check, so that code and check cannot disagree.
+ */
+export function expectedDifferences(
+  primary: RegionPlan,
+  secondary: RegionPlan,
+): ExpectedDifference[] {
+  const expected: ExpectedDifference[] = [];
+  const why = (workload: string, a: Readiness, b: Readiness) =>
+    `${workload}: the primary runs it ${a}, the secondary ${b}`;
+
+  if (primary.training !== secondary.training) {
+    const reason = why("training", primary.training, secondary.training);
+    if (primary.training === "none" || secondary.training === "none") {
+      expected.push({ type: CLUSTER, reason }, { type: TRAINING, reason });
+    } else {
+      expected.push({
+        type: CLUSTER,
+        path: "properties.properties.scaleSettings.minNodeCount",
+        reason,
+      });
+    }
+  }
+  if (primary.inference !== secondary.inference) {
+    const reason = why("inference", primary.inference, secondary.inference);
+    if (primary.inference === "none" || secondary.inference === "none") {
+      expected.push(
+        ...INFERENCE_TYPES.map((type) =>
+          type.startsWith("random:") ? { type, name: "inference-", reason } : { type, reason },
+        ),
+      );
+    } else {
+      expected.push({
+        type: "azure-native:machinelearningservices:OnlineDeployment",
+        path: "sku.capacity",
+        reason,
+      });
+    }
+  }
+  return expected;
+}
