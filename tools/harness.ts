@@ -121,6 +121,8 @@ export interface PlannedResource {
   readonly parent: string;
   readonly inputs: Record<string, unknown>;
   readonly dependencies: string[];
+  /** For each input property, the resources its value came from (data dependencies). */
+  readonly propertyDependencies: Record<string, string[]>;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
   readonly provider: string;
@@ -307,6 +309,7 @@ export async function runProgram(options: RunOptions): Promise<Plan> {
       parent: req.getParent(),
       inputs: sanitize(inputs) as Record<string, unknown>,
       dependencies: [...(req.getDependenciesList() as string[])].sort(),
+      propertyDependencies: isRead ? {} : propertyDependencies(req),
       protect: isRead ? false : Boolean(req.getProtect()),
       retainOnDelete: isRead ? false : Boolean(req.getRetainondelete()),
       provider:
@@ -407,6 +410,15 @@ export async function runProgram(options: RunOptions): Promise<Plan> {
     outputs: stackOutputs,
     warnings,
   };
+}
+
+function propertyDependencies(req: any): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  const map = req.getPropertydependenciesMap();
+  for (const [key, deps] of map.entries() as Iterable<[string, any]>) {
+    result[key] = [...(deps.getUrnsList() as string[])].sort();
+  }
+  return result;
 }
 
 /**

@@ -20,6 +20,7 @@ export function resourcesOf(doc: PreviewDocument): PlannedResource[] {
     ...step.newState,
     name: step.urn.split("::").pop() as string,
     ignoreChanges: [],
+    propertyDependencies: {},
     replaceOnChanges: [],
     outputs: {},
   }));
