@@ -553,7 +553,11 @@ export function parseStackConfig(
             "keep every region in one Azure cloud.",
           );
         } else {
-          if (info) pairCheck(info.name, other.name, "secondaryLocations", String(item));
+          // The first entry is the secondary stack's region and must be the pair; further
+          // regions only get a registry replica, and need not be paired with anything.
+          if (info && secondaryLocations.length === 0) {
+            pairCheck(info.name, other.name, "secondaryLocations", String(item));
+          }
           secondaryLocations.push(other.name);
         }
       }
