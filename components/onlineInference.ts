@@ -89,19 +89,30 @@ export class OnlineInference extends pulumi.ComponentResource {
         publicNetworkAccess: "Enabled",
         description: `${spec.name} in ${args.location}, managed by aml-bcdr`,
       };
+      const traffic = Object.fromEntries(
+        spec.deployments.map((d) => [
+          d.name,
+          d.trafficPercent ?? (spec.deployments.length === 1 ? 100 : 0),
+        ]),
+      );
       const endpoint = new machinelearningservices.OnlineEndpoint(
         `${name}-${spec.name}`,
         {
           ...common,
           endpointName,
           identity,
-          properties: endpointProperties,
+          properties: {
+            ...endpointProperties,
+            // ARM accepts a traffic split only for deployments that exist, and a deployment
+            // needs its endpoint first. So the split is sent once every deployment exists: on
+            // an endpoint's first deployment that takes a second `pulumi up`.
+            traffic: routableTraffic(endpointName, args, spec, traffic, this),
+          },
         },
-        // Traffic is set by the second registration below, once the deployments exist.
-        { parent: this, ignoreChanges: ["properties.traffic"] },
+        { parent: this },
       );
 
-      const deployments = spec.deployments.map(
+      spec.deployments.map(
         (deployment) =>
           new machinelearningservices.OnlineDeployment(
             `${name}-${spec.name}-${deployment.name}`,
@@ -127,29 +138,6 @@ export class OnlineInference extends pulumi.ComponentResource {
           ),
       );
 
-      // ARM takes an endpoint's traffic split only for deployments that already exist, and
-      // deployments need their endpoint first; Azure's own templates therefore write the
-      // endpoint twice. This second registration writes the same endpoint with its traffic.
-      // retainOnDelete: removing this registration must never delete the endpoint itself.
-      new machinelearningservices.OnlineEndpoint(
-        `${name}-${spec.name}-traffic`,
-        {
-          ...common,
-          endpointName: endpoint.name,
-          identity,
-          properties: {
-            ...endpointProperties,
-            traffic: Object.fromEntries(
-              spec.deployments.map((d) => [
-                d.name,
-                d.trafficPercent ?? (spec.deployments.length === 1 ? 100 : 0),
-              ]),
-            ),
-          },
-        },
-        { parent: endpoint, dependsOn: deployments, retainOnDelete: true },
-      );
-
       return {
         name: spec.name,
         host: endpoint.properties.apply((p) => new URL(p.scoringUri ?? "").host),
@@ -159,4 +147,43 @@ export class OnlineInference extends pulumi.ComponentResource {
 
     this.registerOutputs({ endpointHosts: this.endpoints.map((e) => e.host) });
   }
+}
+
+/**
+ * The endpoint's traffic split once all its deployments exist, else none. Looked up before the
+ * endpoint is written (the name is known from its random part), so the endpoint does not wait
+ * on its own deployments.
+ */
+function routableTraffic(
+  endpointName: pulumi.Output<string>,
+  args: OnlineInferenceArgs,
+  spec: OnlineEndpointSpec,
+  traffic: Record<string, number>,
+  parent: pulumi.Resource,
+): pulumi.Output<Record<string, number>> {
+  return pulumi
+    .all([endpointName, args.workspaceName, args.resourceGroupName])
+    .apply(async ([endpoint, workspaceName, resourceGroupName]) => {
+      for (const deployment of spec.deployments) {
+        try {
+          await machinelearningservices.getOnlineDeployment(
+            {
+              endpointName: endpoint,
+              deploymentName: deployment.name,
+              workspaceName,
+              resourceGroupName,
+            },
+            { parent },
+          );
+        } catch {
+          pulumi.log.warn(
+            `Endpoint ${endpoint}: deployment ${deployment.name} does not exist yet, so no traffic ` +
+              `is routed to it; run pulumi up again once it is created.`,
+            parent,
+          );
+          return {};
+        }
+      }
+      return traffic;
+    });
 }

@@ -5,7 +5,6 @@ import { defaultSubnets, SUBNET_ROLES, SubnetRole } from "../components/networki
 import {
   AzureCloudName,
   findRegion,
-  isPairedRegion,
   RegionInfo,
   suggestRegions,
   supportsGeoRedundantStorage,
@@ -157,6 +156,62 @@ export const KNOWN_KEYS = [
   "sharedDataContainerName",
 ] as const;
 
+/** A config value as text, without calling anything on objects a user wrote. */
+const text = (value: unknown, fallback = ""): string =>
+  typeof value === "string"
+    ? value
+    : value === undefined || value === null
+      ? fallback
+      : JSON.stringify(value);
+
+/** The edit distance of two short strings, for "did you mean" hints. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+/** Settings only one role reads; set on the other they would be silently ignored. */
+const ROLE_ONLY: Readonly<Record<StackRole, readonly string[]>> = {
+  primary: ["secondaryLocations", "dataRedundancy"],
+  secondary: [
+    "primaryLocation",
+    "primaryAddressSpace",
+    "primaryStack",
+    "sharedKeyVaultId",
+    "sharedRegistryId",
+    "sharedDataAccountId",
+    "sharedDataContainerName",
+  ],
+};
+
+/** Ranges Azure does not allow in a virtual network. */
+const RESERVED_RANGES: readonly [string, string][] = [
+  ["0.0.0.0/8", "the 'this network' range"],
+  ["127.0.0.0/8", "loopback"],
+  ["169.254.0.0/16", "link-local"],
+  ["168.63.129.16/32", "Azure's own DNS and health-probe address"],
+];
+
+/** Any IPv4 range as a Cidr, /0 to /32 (parseCidr only takes what a VNet may use). */
+function anyRange(range: string): Cidr {
+  const [address, length] = range.split("/");
+  const network = address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+  return { network, prefixLength: Number(length), text: range };
+}
+
+/** Whether a range reaches into 224.0.0.0 and above (multicast, reserved, broadcast). */
+const reachesClassD = (range: Cidr) =>
+  range.network + 2 ** (32 - range.prefixLength) - 1 >= 224 * 2 ** 24;
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ARM_ID = (provider: string, type: string) =>
   new RegExp(
@@ -185,7 +240,11 @@ export function parseStackConfig(
 
   for (const key of context.presentKeys ?? []) {
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
-      const near = KNOWN_KEYS.filter((k) => k.toLowerCase() === key.toLowerCase());
+      const near = KNOWN_KEYS.filter(
+        (k) =>
+          k.toLowerCase() === key.toLowerCase() ||
+          editDistance(k.toLowerCase(), key.toLowerCase()) <= 2,
+      );
       report(
         key,
         raw(key),
@@ -227,7 +286,7 @@ export function parseStackConfig(
     ? (stack as StackRole)
     : undefined;
   const role = oneOf("role", ROLES, defaultRole);
-  if (!role) {
+  if (!role && !raw("role")) {
     report(
       "role",
       raw("role"),
@@ -320,16 +379,26 @@ export function parseStackConfig(
     }
   }
 
-  function cidr(key: string, text: string): Cidr | undefined {
-    const parsed = parseCidr(text);
+  function cidr(key: string, value: string): Cidr | undefined {
+    const parsed = parseCidr(value);
+    const fix = setHint(key, DEFAULT_ADDRESS_SPACES[effectiveRole]);
     if (typeof parsed === "string") {
-      report(
-        key,
-        text,
-        `is not a valid address range: ${parsed}.`,
-        setHint(key, DEFAULT_ADDRESS_SPACES[effectiveRole]),
-      );
+      report(key, value, `is not a valid address range: ${parsed}.`, fix);
       return undefined;
+    }
+    const reserved: [string, string][] = reachesClassD(parsed)
+      ? [["224.0.0.0/3", "multicast, reserved and broadcast"]]
+      : RESERVED_RANGES.filter(([range]) => cidrsOverlap(parsed, anyRange(range)));
+    for (const [range, what] of reserved.slice(0, 1)) {
+      {
+        report(
+          key,
+          value,
+          `overlaps ${range} (${what}), which Azure does not allow in a virtual network.`,
+          `use a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16): ${fix}`,
+        );
+        return undefined;
+      }
     }
     return parsed;
   }
@@ -354,7 +423,7 @@ export function parseStackConfig(
           "rename or remove it.",
         );
       } else {
-        picked[k as SubnetRole] = String(v);
+        picked[k as SubnetRole] = text(v);
       }
     }
     return picked;
@@ -409,10 +478,19 @@ export function parseStackConfig(
   } else {
     principalsRaw.forEach((p, i) => {
       const key = `principals[${i}]`;
-      const entry = (p ?? {}) as Record<string, unknown>;
-      const objectId = String(entry.objectId ?? "");
-      const roleName = String(entry.role ?? "");
-      const principalType = String(entry.principalType ?? "Group");
+      if (p === null || typeof p !== "object" || Array.isArray(p)) {
+        report(
+          key,
+          p,
+          "must be an object { objectId, role, principalType }.",
+          "see the README's configuration table.",
+        );
+        return;
+      }
+      const entry = p as Record<string, unknown>;
+      const objectId = text(entry.objectId);
+      const roleName = text(entry.role);
+      const principalType = text(entry.principalType, "Group");
       let ok = true;
       if (!GUID.test(objectId)) {
         report(
@@ -494,7 +572,9 @@ export function parseStackConfig(
   const allowUnpaired = bool("allowUnpairedRegions", false);
 
   const pairCheck = (a: string, b: string, key: string, value: string) => {
-    if (isPairedRegion(a, b)) return;
+    // Geo-redundant storage fails over to the primary's own pair: a one-way pair the other
+    // way round (westus3 -> eastus) does not count.
+    if (findRegion(a)?.pairedRegion === b) return;
     const pair = findRegion(a)?.pairedRegion;
     const text = `${b} is not the Azure region pair of ${a}${pair ? ` (its pair is ${pair})` : " (it has no pair)"}: geo-redundant storage fails over to the pair, not to ${b}.`;
     if (allowUnpaired) {
@@ -508,6 +588,19 @@ export function parseStackConfig(
       );
     }
   };
+
+  // Settings of the other role would be ignored without a word; say so instead.
+  const otherRole: StackRole = effectiveRole === "primary" ? "secondary" : "primary";
+  for (const key of ROLE_ONLY[otherRole]) {
+    if (raw(key) !== undefined && raw(key) !== "") {
+      report(
+        key,
+        raw(key),
+        `is a setting of the ${otherRole} stack; this stack (${effectiveRole}) would ignore it.`,
+        `remove it: pulumi config rm ${NAMESPACE}:${key} -s ${stack}`,
+      );
+    }
+  }
 
   // Role-specific settings.
   let secondaryLocations: string[] = [];
@@ -536,7 +629,7 @@ export function parseStackConfig(
       );
     } else {
       for (const item of listed) {
-        const other = region("secondaryLocations", String(item), true);
+        const other = region("secondaryLocations", text(item), true);
         if (!other) continue;
         if (other.name === location) {
           report(
@@ -556,7 +649,7 @@ export function parseStackConfig(
           // The first entry is the secondary stack's region and must be the pair; further
           // regions only get a registry replica, and need not be paired with anything.
           if (info && secondaryLocations.length === 0) {
-            pairCheck(info.name, other.name, "secondaryLocations", String(item));
+            pairCheck(info.name, other.name, "secondaryLocations", text(item));
           }
           secondaryLocations.push(other.name);
         }
@@ -625,21 +718,43 @@ export function parseStackConfig(
         setHint("addressSpace", DEFAULT_ADDRESS_SPACES.secondary),
       );
     }
-    const idKeys: [string, keyof SharedResourceIds, RegExp | undefined][] = [
-      ["sharedKeyVaultId", "keyVaultId", ARM_ID("Microsoft.KeyVault", "vaults")],
-      ["sharedRegistryId", "registryId", ARM_ID("Microsoft.ContainerRegistry", "registries")],
-      ["sharedDataAccountId", "dataAccountId", ARM_ID("Microsoft.Storage", "storageAccounts")],
-      ["sharedDataContainerName", "dataContainerName", /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/],
+    const idKeys: [string, keyof SharedResourceIds, RegExp, string][] = [
+      [
+        "sharedKeyVaultId",
+        "keyVaultId",
+        ARM_ID("Microsoft.KeyVault", "vaults"),
+        "a Key Vault ID (/subscriptions/.../providers/Microsoft.KeyVault/vaults/<name>)",
+      ],
+      [
+        "sharedRegistryId",
+        "registryId",
+        ARM_ID("Microsoft.ContainerRegistry", "registries"),
+        "a container registry ID (/subscriptions/.../providers/Microsoft.ContainerRegistry/registries/<name>)",
+      ],
+      [
+        "sharedDataAccountId",
+        "dataAccountId",
+        ARM_ID("Microsoft.Storage", "storageAccounts"),
+        "a storage account ID (/subscriptions/.../providers/Microsoft.Storage/storageAccounts/<name>)",
+      ],
+      [
+        "sharedDataContainerName",
+        "dataContainerName",
+        /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+        "a blob container name (3-63 lowercase letters, digits and single hyphens)",
+      ],
     ];
-    for (const [key, field, pattern] of idKeys) {
+    const primaryStackName =
+      raw("primaryStack") ?? `${context.organization}/${context.project}/primary`;
+    for (const [key, field, pattern, expected] of idKeys) {
       const value = raw(key);
       if (value === undefined || value === "") continue;
-      if (pattern && !pattern.test(value)) {
+      if (!pattern.test(value)) {
         report(
           key,
           value,
-          "is not the ID of the right kind of resource.",
-          `copy it from the primary: pulumi stack output ${field} -s primary.`,
+          `must be ${expected}.`,
+          `copy it from the primary: pulumi stack output ${field} -s ${primaryStackName}`,
         );
       } else {
         shared[field] = value;
@@ -707,7 +822,7 @@ type Report = (key: string, value: unknown, problem: string, fix: string) => voi
 const isInt = (v: unknown, min: number) => Number.isInteger(v) && (v as number) >= min;
 const VM_SIZE = /^Standard_[A-Za-z0-9_]+$/;
 const CLUSTER_NAME = /^[a-zA-Z][a-zA-Z0-9-]{2,23}$/;
-const ENDPOINT_NAME = /^[a-z][a-z0-9-]{2,19}$/;
+const ENDPOINT_NAME = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
 const DEPLOYMENT_NAME = /^[a-z][a-z0-9-]{2,31}$/;
 
 /** Validates `computeClusters` and applies this region's `computeOverrides`. */
@@ -731,13 +846,53 @@ function parseClusters(list: unknown, overrides: unknown, report: Report): Compu
     overrides = {};
   }
   const byName = overrides as Record<string, Record<string, unknown>>;
+  const overridable = ["vmSize", "minNodes", "maxNodes", "idleSecondsBeforeScaleDown", "priority"];
+  for (const [name, value] of Object.entries(byName)) {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      report(
+        `computeOverrides.${name}`,
+        value,
+        'must be an object such as { "maxNodes": 0 }.',
+        "write the fields to change as an object.",
+      );
+      delete byName[name];
+      continue;
+    }
+    for (const field of Object.keys(value).filter((f) => !overridable.includes(f))) {
+      report(
+        `computeOverrides.${name}.${field}`,
+        value[field],
+        `is not a cluster setting that can be overridden; use one of ${overridable.join(", ")}.`,
+        "rename or remove it.",
+      );
+    }
+  }
   const names = new Set<string>();
   const clusters: ComputeClusterSpec[] = [];
   list.forEach((item, i) => {
     const key = `computeClusters[${i}]`;
+    if (item === null || typeof item !== "object" || Array.isArray(item)) {
+      report(
+        key,
+        item,
+        "must be an object { name, vmSize, minNodes, maxNodes }.",
+        "see the README's configuration table.",
+      );
+      return;
+    }
+    for (const field of Object.keys(item).filter((f) => f !== "name" && !overridable.includes(f))) {
+      report(
+        `${key}.${field}`,
+        (item as Record<string, unknown>)[field],
+        `is not a cluster setting; use name, ${overridable.join(", ")}.`,
+        "rename or remove it.",
+      );
+    }
     const c = {
       ...(item ?? {}),
-      ...(byName[(item as { name?: string })?.name ?? ""] ?? {}),
+      ...(Object.hasOwn(byName, text((item as { name?: unknown }).name))
+        ? byName[text((item as { name?: unknown }).name)]
+        : {}),
     } as Record<string, unknown>;
     let ok = true;
     const bad = (field: string, problem: string, fix: string) => {
@@ -750,8 +905,13 @@ function parseClusters(list: unknown, overrides: unknown, report: Report): Compu
         "must be 3-24 letters, digits and hyphens, starting with a letter.",
         `e.g. "cpu-cluster".`,
       );
-    } else if (names.has(c.name)) {
-      bad("name", "is used by two clusters.", "give each cluster its own name.");
+    } else if (names.has(c.name.toLowerCase())) {
+      // Azure ML compute names ignore case.
+      bad(
+        "name",
+        "is used by two clusters (names ignore case).",
+        "give each cluster its own name.",
+      );
     }
     if (typeof c.vmSize !== "string" || !VM_SIZE.test(c.vmSize)) {
       bad(
@@ -779,7 +939,7 @@ function parseClusters(list: unknown, overrides: unknown, report: Report): Compu
     if (priority !== "Dedicated" && priority !== "LowPriority") {
       bad("priority", "must be Dedicated or LowPriority.", "use one of those.");
     }
-    if (typeof c.name === "string") names.add(c.name);
+    if (typeof c.name === "string") names.add(c.name.toLowerCase());
     if (ok) {
       clusters.push({
         name: c.name as string,
@@ -792,7 +952,7 @@ function parseClusters(list: unknown, overrides: unknown, report: Report): Compu
     }
   });
   for (const name of Object.keys(byName)) {
-    if (!names.has(name)) {
+    if (!names.has(name.toLowerCase())) {
       report(
         `computeOverrides.${name}`,
         byName[name],

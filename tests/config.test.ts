@@ -44,6 +44,16 @@ const GUID_B = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
 
 const principals = (...entries: object[]) => JSON.stringify(entries);
 
+const CLUSTER = { name: "cpu-cluster", vmSize: "Standard_DS3_v2", minNodes: 0, maxNodes: 4 };
+const DEPLOYMENT = {
+  name: "blue",
+  model: "azureml:scoring-model:1",
+  instanceType: "Standard_DS3_v2",
+};
+const ENDPOINT = { name: "scoring", deployments: [DEPLOYMENT] };
+const clusters = (...entries: object[]) => JSON.stringify(entries);
+const endpoints = (...entries: object[]) => JSON.stringify(entries);
+
 interface BadCase {
   /** The stack the settings belong to. */
   readonly stack: string;
@@ -148,6 +158,191 @@ const BAD: Record<string, BadCase> = {
     key: "topology",
     value: "hot-hott",
     words: ["hot-hot", "hot-warm", "hot-cold"],
+  },
+  "unknown inference topology": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, inferenceTopology: "warm" },
+    key: "inferenceTopology",
+    value: "warm",
+    words: ["hot-hot", "hot-warm", "hot-cold"],
+  },
+  "unknown training topology": {
+    stack: "primary",
+    cfg: { ...PRIMARY, trainingTopology: "Hot-Cold" },
+    key: "trainingTopology",
+    value: "Hot-Cold",
+    words: ["hot-hot", "hot-warm", "hot-cold"],
+  },
+  "unknown active region": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, activeRegion: "westeurope" },
+    key: "activeRegion",
+    value: "westeurope",
+    words: ["primary", "secondary"],
+  },
+  "compute clusters that are not a list": {
+    stack: "primary",
+    cfg: { ...PRIMARY, computeClusters: JSON.stringify(CLUSTER) },
+    key: "computeClusters",
+    value: CLUSTER,
+    words: ["list of { name, vmSize, minNodes, maxNodes }"],
+  },
+  "compute cluster with a name Azure refuses": {
+    stack: "primary",
+    cfg: { ...PRIMARY, computeClusters: clusters({ ...CLUSTER, name: "cpu_cluster" }) },
+    key: "computeClusters[0].name",
+    value: "cpu_cluster",
+    words: ["3-24 letters, digits and hyphens", "starting with a letter"],
+  },
+  "two compute clusters of one name": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, computeClusters: clusters(CLUSTER, { ...CLUSTER, maxNodes: 8 }) },
+    key: "computeClusters[1].name",
+    value: "cpu-cluster",
+    words: ["two clusters", "its own name"],
+  },
+  "compute cluster with a VM size that is not one": {
+    stack: "primary",
+    cfg: { ...PRIMARY, computeClusters: clusters({ ...CLUSTER, vmSize: "DS3_v2" }) },
+    key: "computeClusters[0].vmSize",
+    value: "DS3_v2",
+    words: ["Azure VM size such as Standard_DS3_v2"],
+  },
+  "compute cluster with more minimum than maximum nodes": {
+    stack: "primary",
+    cfg: { ...PRIMARY, computeClusters: clusters({ ...CLUSTER, minNodes: 5, maxNodes: 2 }) },
+    key: "computeClusters[0].minNodes",
+    value: 5,
+    words: ["(5) is above maxNodes (2)"],
+  },
+  "compute cluster with a fractional node count": {
+    stack: "primary",
+    cfg: { ...PRIMARY, computeClusters: clusters({ ...CLUSTER, maxNodes: 2.5 }) },
+    key: "computeClusters[0].maxNodes",
+    value: 2.5,
+    words: ["whole number"],
+  },
+  "compute cluster of an unknown priority": {
+    stack: "primary",
+    cfg: { ...PRIMARY, computeClusters: clusters({ ...CLUSTER, priority: "Spot" }) },
+    key: "computeClusters[0].priority",
+    value: "Spot",
+    words: ["Dedicated or LowPriority"],
+  },
+  "compute override for a cluster that does not exist": {
+    stack: "secondary",
+    cfg: {
+      ...SECONDARY,
+      computeClusters: clusters(CLUSTER),
+      computeOverrides: '{"gpu-cluster": {"maxNodes": 0}}',
+    },
+    key: "computeOverrides.gpu-cluster",
+    value: { maxNodes: 0 },
+    words: ["names no cluster", "cpu-cluster"],
+  },
+  "compute overrides that are not a map": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, computeOverrides: "[]" },
+    key: "computeOverrides",
+    value: [],
+    words: ["map of cluster name"],
+  },
+  "online endpoints that are not a list": {
+    stack: "primary",
+    cfg: { ...PRIMARY, onlineEndpoints: JSON.stringify(ENDPOINT) },
+    key: "onlineEndpoints",
+    value: ENDPOINT,
+    words: ["list of { name, deployments }"],
+  },
+  "online endpoint with uppercase letters in its name": {
+    stack: "primary",
+    cfg: { ...PRIMARY, onlineEndpoints: endpoints({ ...ENDPOINT, name: "Scoring" }) },
+    key: "onlineEndpoints[0].name",
+    value: "Scoring",
+    words: ["3-20 lowercase letters, digits and hyphens", "starting with a letter"],
+  },
+  "online endpoint name too long for the region code and random part": {
+    stack: "primary",
+    cfg: { ...PRIMARY, onlineEndpoints: endpoints({ ...ENDPOINT, name: "a".repeat(21) }) },
+    key: "onlineEndpoints[0].name",
+    value: "a".repeat(21),
+    words: ["3-20"],
+  },
+  "online endpoint with an unknown auth mode": {
+    stack: "primary",
+    cfg: { ...PRIMARY, onlineEndpoints: endpoints({ ...ENDPOINT, authMode: "aad" }) },
+    key: "onlineEndpoints[0].authMode",
+    value: "aad",
+    words: ["AADToken, AMLToken or Key"],
+  },
+  "online endpoint with a probe path that is not a path": {
+    stack: "primary",
+    cfg: { ...PRIMARY, onlineEndpoints: endpoints({ ...ENDPOINT, healthProbePath: "health" }) },
+    key: "onlineEndpoints[0].healthProbePath",
+    value: "health",
+    words: ["starting with /"],
+  },
+  "online endpoint without deployments": {
+    stack: "secondary",
+    cfg: { ...SECONDARY, onlineEndpoints: endpoints({ ...ENDPOINT, deployments: [] }) },
+    key: "onlineEndpoints[0].deployments",
+    value: [],
+    words: ["at least one deployment"],
+  },
+  "deployment of a model that is not an asset ID": {
+    stack: "primary",
+    cfg: {
+      ...PRIMARY,
+      onlineEndpoints: endpoints({ ...ENDPOINT, deployments: [{ ...DEPLOYMENT, model: "m:1" }] }),
+    },
+    key: "onlineEndpoints[0].deployments[0].model",
+    value: "m:1",
+    words: ["azureml:<name>:<version>"],
+  },
+  "deployment with no instances": {
+    stack: "primary",
+    cfg: {
+      ...PRIMARY,
+      onlineEndpoints: endpoints({
+        ...ENDPOINT,
+        deployments: [{ ...DEPLOYMENT, instanceCount: 0 }],
+      }),
+    },
+    key: "onlineEndpoints[0].deployments[0].instanceCount",
+    value: 0,
+    words: ["1 or more"],
+  },
+  "deployments whose traffic does not add up to 100": {
+    stack: "primary",
+    cfg: {
+      ...PRIMARY,
+      onlineEndpoints: endpoints({
+        ...ENDPOINT,
+        deployments: [
+          { ...DEPLOYMENT, trafficPercent: 60 },
+          { ...DEPLOYMENT, name: "green", trafficPercent: 30 },
+        ],
+      }),
+    },
+    key: "onlineEndpoints[0].deployments",
+    value: [60, 30],
+    words: ["add up to 90, not 100"],
+  },
+  "two deployments of one name": {
+    stack: "primary",
+    cfg: {
+      ...PRIMARY,
+      onlineEndpoints: endpoints({
+        ...ENDPOINT,
+        deployments: [
+          { ...DEPLOYMENT, trafficPercent: 50 },
+          { ...DEPLOYMENT, trafficPercent: 50 },
+        ],
+      }),
+    },
+    key: "onlineEndpoints[0].deployments[1].name",
+    value: "blue",
+    words: ["unique name"],
   },
   "address space that is not a CIDR": {
     stack: "primary",
@@ -362,7 +557,7 @@ const BAD: Record<string, BadCase> = {
     cfg: { ...PRIMARY, loaction: "westeurope" },
     key: "loaction",
     value: "westeurope",
-    words: ["not a setting", "remove it", "location"],
+    words: ["not a setting", "rename it", "aml-bcdr:location"],
   },
   "key in the wrong case": {
     stack: "secondary",
@@ -380,14 +575,14 @@ const BAD: Record<string, BadCase> = {
     },
     key: "sharedKeyVaultId",
     value: "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
-    words: ["not the ID", "keyVaultId"],
+    words: ["Key Vault ID", "keyVaultId"],
   },
   "sharedRegistryId that is only a name": {
     stack: "secondary",
     cfg: { ...SECONDARY, sharedRegistryId: "amlbcdrneuacrab12c" },
     key: "sharedRegistryId",
     value: "amlbcdrneuacrab12c",
-    words: ["not the ID", "registryId"],
+    words: ["container registry ID", "registryId"],
   },
   "sharedDataContainerName with uppercase letters": {
     stack: "secondary",
@@ -608,7 +803,10 @@ describe("defaults", () => {
       role: "primary",
       location: "northeurope",
       cloud: "AzureCloud",
-      topology: "hot-warm",
+      topologies: { inference: "hot-warm", training: "hot-warm" },
+      activeRegion: "primary",
+      computeClusters: [],
+      onlineEndpoints: [],
       prefix: "amlbcdr",
       addressSpace: "10.40.0.0/16",
       subnets: {
@@ -689,7 +887,10 @@ describe("defaults", () => {
     });
     expect(primary.config.location).toBe("northeurope");
     expect(primary.config.secondaryLocations).toEqual(["westeurope"]);
-    const secondary = parse("secondary", { location: "WestEurope", primaryLocation: "North Europe" });
+    const secondary = parse("secondary", {
+      location: "WestEurope",
+      primaryLocation: "North Europe",
+    });
     expect(secondary.config.location).toBe("westeurope");
     expect(secondary.config.primaryLocation).toBe("northeurope");
   });
@@ -743,6 +944,72 @@ describe("defaults", () => {
   });
 });
 
+describe("topologies, clusters and endpoints", () => {
+  test.each([
+    [{}, "hot-warm", "hot-warm"],
+    [{ topology: "hot-cold" }, "hot-cold", "hot-cold"],
+    [{ inferenceTopology: "hot-hot" }, "hot-hot", "hot-warm"],
+    [{ trainingTopology: "hot-cold" }, "hot-warm", "hot-cold"],
+    [{ inferenceTopology: "hot-hot", trainingTopology: "hot-cold" }, "hot-hot", "hot-cold"],
+  ])("%j gives inference %s and training %s", (settings, inference, training) => {
+    const { config, warnings } = parse("secondary", { ...SECONDARY, ...settings });
+    expect(config.topologies).toEqual({ inference, training });
+    expect(warnings).toEqual([]);
+  });
+
+  test("topology wins over the per-workload keys, with a warning", () => {
+    const { config, warnings } = parse("primary", {
+      ...PRIMARY,
+      topology: "hot-hot",
+      trainingTopology: "hot-cold",
+    });
+    expect(config.topologies).toEqual({ inference: "hot-hot", training: "hot-hot" });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`${NAMESPACE}:topology (hot-hot)`);
+    expect(warnings[0]).toContain("trainingTopology");
+  });
+
+  test("the active region defaults to the primary and can be the secondary", () => {
+    expect(parse("secondary", SECONDARY).config.activeRegion).toBe("primary");
+    expect(
+      parse("secondary", { ...SECONDARY, activeRegion: "secondary" }).config.activeRegion,
+    ).toBe("secondary");
+  });
+
+  test("clusters get their defaults and this region's overrides", () => {
+    const { config } = parse("secondary", {
+      ...SECONDARY,
+      computeClusters: clusters(CLUSTER, { name: "gpu", vmSize: "Standard_NC6s_v3", maxNodes: 2 }),
+      computeOverrides: '{"gpu": {"maxNodes": 0}}',
+    });
+    expect(config.computeClusters).toEqual([
+      { ...CLUSTER, idleSecondsBeforeScaleDown: 1800, priority: "Dedicated" },
+      {
+        name: "gpu",
+        vmSize: "Standard_NC6s_v3",
+        minNodes: 0,
+        maxNodes: 0,
+        idleSecondsBeforeScaleDown: 1800,
+        priority: "Dedicated",
+      },
+    ]);
+  });
+
+  test("endpoints get their defaults; one deployment takes all the traffic", () => {
+    const { config } = parse("primary", { ...PRIMARY, onlineEndpoints: endpoints(ENDPOINT) });
+    expect(config.onlineEndpoints).toEqual([
+      {
+        name: "scoring",
+        authMode: "AADToken",
+        healthProbePath: "/",
+        deployments: [
+          { ...DEPLOYMENT, environment: undefined, instanceCount: 1, trafficPercent: 100 },
+        ],
+      },
+    ]);
+  });
+});
+
 describe("warnings for allowed but risky settings", () => {
   test.each([
     [{ location: "francesouth" }, ["francesouth", "access-restricted", "Azure support"]],
@@ -762,5 +1029,93 @@ describe("warnings for allowed but risky settings", () => {
     });
     expect(config.protectData).toBe(false);
     expect(config.allowPublicNetworkAccess).toBe(true);
+  });
+});
+
+// Found by the property tests: each was accepted, or crashed, before the validation was mended.
+describe("inputs that once slipped through", () => {
+  const raw = (cfg: Record<string, string>) => (key: string) => cfg[key];
+  const context = (cfg: Record<string, string>) => ({
+    organization: "organization",
+    project: "aml-bcdr",
+    presentKeys: Object.keys(cfg),
+  });
+  const base = { role: "primary", location: "northeurope" };
+  const problems = (cfg: Record<string, string>, stack = "primary") => {
+    try {
+      parseStackConfig(stack, raw(cfg), context(cfg));
+      return [];
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as ConfigError).problems;
+    }
+  };
+
+  test.each([
+    [
+      "an endpoint name ending in a hyphen",
+      {
+        onlineEndpoints:
+          '[{"name":"scoring-","deployments":[{"name":"blue","model":"azureml:m:1","instanceType":"Standard_DS3_v2"}]}]',
+      },
+      "onlineEndpoints[0].name",
+    ],
+    [
+      "an object where a GUID belongs",
+      { principals: '[{"objectId":{"toString":1},"role":"Reader"}]' },
+      "principals[0].objectId",
+    ],
+    ["a principal that is not an object", { principals: "[42]" }, "principals[0]"],
+    [
+      "cluster names that differ only in case",
+      {
+        computeClusters:
+          '[{"name":"cpu","vmSize":"Standard_DS3_v2","maxNodes":1},{"name":"CPU","vmSize":"Standard_DS3_v2","maxNodes":1}]',
+      },
+      "computeClusters[1].name",
+    ],
+    [
+      "a misspelt override field",
+      {
+        computeClusters: '[{"name":"cpu","vmSize":"Standard_DS3_v2","maxNodes":1}]',
+        computeOverrides: '{"cpu":{"maxNode":0}}',
+      },
+      "computeOverrides.cpu.maxNode",
+    ],
+    [
+      "an override that is not an object",
+      {
+        computeClusters: '[{"name":"cpu","vmSize":"Standard_DS3_v2","maxNodes":1}]',
+        computeOverrides: '{"cpu":"maxNodes=0"}',
+      },
+      "computeOverrides.cpu",
+    ],
+    ["a loopback address space", { addressSpace: "127.0.0.0/16" }, "addressSpace"],
+    ["a multicast address space", { addressSpace: "224.0.0.0/16" }, "addressSpace"],
+    ["a link-local address space", { addressSpace: "169.254.0.0/16" }, "addressSpace"],
+    [
+      "a one-way pair (eastus's data fails over to westus, not westus3)",
+      { location: "eastus", secondaryLocations: '["westus3"]' },
+      "secondaryLocations",
+    ],
+    [
+      "a primary-only setting on a secondary",
+      {
+        role: "secondary",
+        location: "westeurope",
+        primaryLocation: "northeurope",
+        dataRedundancy: "GRS",
+      },
+      "dataRedundancy",
+    ],
+  ] as const)("%s is refused", (_what, cfg, key) => {
+    const found = problems({ ...base, ...cfg } as Record<string, string>);
+    expect(found.map((p) => p.key)).toContain(key);
+  });
+
+  test("an explicit but wrong role is reported once, not also as missing", () => {
+    const found = problems({ role: "tertiary", location: "northeurope" }, "dev");
+    expect(found.filter((p) => p.key === "role")).toHaveLength(1);
+    expect(found[0].problem).toMatch(/must be one of primary, secondary/);
   });
 });

@@ -26,6 +26,7 @@ const ROLES_IN_USE: Record<NameKind, readonly string[]> = {
   logAnalyticsWorkspace: [""],
   applicationInsights: [""],
   userAssignedIdentity: ["mlw"],
+  frontDoorProfile: [""],
 };
 
 const between = (name: string, min: number, max: number) =>
@@ -59,6 +60,8 @@ const AZURE_ACCEPTS: Record<NameKind, (name: string) => boolean> = {
     between(n, 4, 63) && /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/.test(n),
   applicationInsights: (n) => between(n, 1, 255) && !/[%&\\?/]/.test(n) && !/[ .]$/.test(n),
   userAssignedIdentity: (n) => between(n, 3, 128) && /^[a-zA-Z0-9][\w-]*$/.test(n),
+  frontDoorProfile: (n) =>
+    between(n, 1, 260) && /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(n),
 };
 
 /** Kinds whose names are globally unique, so must end in the random suffix. */
@@ -143,6 +146,7 @@ describe("azureName", () => {
     ["resourceGroup", "", "amlbcdr-neu-rg"],
     ["networkSecurityGroup", "private-endpoints", "amlbcdr-neu-nsg-private-endpoints"],
     ["privateEndpoint", "dt-blob-secondary", "amlbcdr-neu-pe-dt-blob-secondary"],
+    ["frontDoorProfile", "", "amlbcdr-neu-afd-ab12c"],
   ] as [NameKind, string, string][])("%s with role %j is %s", (kind, role, expected) => {
     expect(azureName(kind, { prefix: "amlbcdr", regionCode: "neu", suffix: "ab12c" }, role)).toBe(
       expected,
@@ -183,6 +187,7 @@ describe("NAME_RULES", () => {
     ["logAnalyticsWorkspace", "log"],
     ["applicationInsights", "a/b"],
     ["userAssignedIdentity", "id"],
+    ["frontDoorProfile", "afd-"],
   ] as [NameKind, string][])("%s refuses %j, as Azure does", (kind, name) => {
     expect(NAME_RULES[kind].pattern.test(name)).toBe(false);
     expect(AZURE_ACCEPTS[kind](name)).toBe(false);

@@ -150,15 +150,28 @@ describe("clusters and endpoints", () => {
     expect(name32(names)).toBe(true);
   });
 
-  test("traffic is set by a second registration that can never delete the endpoint", () => {
-    const [first, traffic] = ["inference-scoring", "inference-scoring-traffic"].map((n) =>
-      ofType(primary, ENDPOINT).find((e) => e.name === n)!,
-    );
-    expect(first.ignoreChanges).toContain("properties.traffic");
-    expect(input(traffic, "properties.traffic")).toEqual({ blue: 100 });
-    expect(traffic.retainOnDelete).toBe(true);
-    expect(traffic.dependencies).toEqual(
-      expect.arrayContaining(ofType(primary, DEPLOYMENT).map((d) => d.urn)),
+  test("each endpoint routes its traffic to its deployments, with no second registration", () => {
+    const endpoints = ofType(primary, ENDPOINT);
+    expect(endpoints).toHaveLength(1);
+    expect(input(endpoints[0], "properties.traffic")).toEqual({ blue: 100 });
+    // The endpoint must not wait on its own deployments.
+    for (const deployment of ofType(primary, DEPLOYMENT)) {
+      expect(endpoints[0].dependencies).not.toContain(deployment.urn);
+    }
+  });
+
+  test("on an endpoint's first deployment no traffic is routed yet, and the run says so", async () => {
+    const { readStackConfig, runProgram } = await import("../tools/harness");
+    const first = await runProgram({
+      stack: "primary",
+      config: readStackConfig("primary"),
+      deploymentsExist: false,
+    });
+    expect(
+      input(single(first, "machinelearningservices:OnlineEndpoint"), "properties.traffic"),
+    ).toEqual({});
+    expect(first.warnings.join("\n")).toMatch(
+      /deployment blue does not exist yet.*pulumi up again/,
     );
   });
 

@@ -151,6 +151,11 @@ export interface RunOptions {
   /** The program; defaults to the project's `stacks/index.ts`. */
   readonly program?: () => Promise<Record<string, unknown> | void>;
   readonly root?: string;
+  /**
+   * Whether the online deployments the program declares already exist in Azure. Defaults to
+   * `true` (the steady state); `false` shows an endpoint's first deployment.
+   */
+  readonly deploymentsExist?: boolean;
 }
 
 type Inputs = Record<string, any>;
@@ -176,6 +181,7 @@ class AzureMocks implements pulumi.runtime.Mocks {
   constructor(
     private readonly stack: string,
     private readonly stackOutputs: Record<string, Record<string, unknown>>,
+    private readonly deploymentsExist = true,
   ) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Inputs } {
@@ -214,6 +220,14 @@ class AzureMocks implements pulumi.runtime.Mocks {
         subscriptionId: MOCK_SUBSCRIPTION_ID,
         tenantId: MOCK_TENANT_ID,
       };
+    }
+    if (args.token === "azure-native:machinelearningservices:getOnlineDeployment") {
+      if (!this.deploymentsExist) {
+        throw new Error(`OnlineDeployment ${args.inputs.deploymentName} not found`);
+      }
+      // The offline preview shows the steady state: deployments that the program declares
+      // exist, so endpoints route traffic to them.
+      return { name: args.inputs.deploymentName, properties: { provisioningState: "Succeeded" } };
     }
     throw new Error(`The offline preview has no mock for the function ${args.token}.`);
   }
@@ -286,7 +300,7 @@ export async function runProgram(options: RunOptions): Promise<Plan> {
   let stackOutputs: Record<string, unknown> = {};
 
   await pulumi.runtime.setMocks(
-    new AzureMocks(options.stack, options.stackOutputs ?? {}),
+    new AzureMocks(options.stack, options.stackOutputs ?? {}, options.deploymentsExist),
     project.name,
     options.stack,
     true,
