@@ -120,7 +120,10 @@ export class Networking extends pulumi.ComponentResource {
           networkSecurityGroupName: args.naming.plainName("networkSecurityGroup", kebab(role)),
           resourceGroupName: args.resourceGroupName,
           location: args.location,
-          // Azure's default rules already deny inbound traffic from outside the VNet.
+          // Azure's default rules already deny inbound traffic from outside the VNet. The empty
+          // list is stated so that a rule added by hand (say, "allow any inbound" in the portal)
+          // shows up as drift and is removed by the next `pulumi up`, instead of being kept.
+          securityRules: [],
           tags,
         },
         { parent: this },

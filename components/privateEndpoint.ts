@@ -134,7 +134,9 @@ export function createPrivateEndpoint(
       ],
       tags: args.tags,
     },
-    opts,
+    // Azure fills customDnsConfigs with the endpoint's addresses; the program never sets it, and
+    // the DNS zone group below is what keeps the records.
+    { ...opts, ignoreChanges: [...(opts.ignoreChanges ?? []), "customDnsConfigs"] },
   );
 
   const zoneGroup = new network.PrivateDnsZoneGroup(

@@ -66,6 +66,8 @@ export interface StackConfig {
   readonly subnets: Readonly<Record<SubnetRole, string>>;
   readonly principals: readonly PrincipalRole[];
   readonly tags: Readonly<Record<string, string>>;
+  /** Tag keys that something outside this program sets, left alone on every resource. */
+  readonly ignoredTagKeys: readonly string[];
   readonly protectData: boolean;
   readonly allowPublicNetworkAccess: boolean;
   /** Primary: the other regions, which get registry replicas. */
@@ -142,6 +144,7 @@ export const KNOWN_KEYS = [
   "subnets",
   "principals",
   "tags",
+  "ignoredTagKeys",
   "protectData",
   "allowPublicNetworkAccess",
   "allowUnpairedRegions",
@@ -557,6 +560,19 @@ export function parseStackConfig(
     );
   }
 
+  const ignoredTagKeys = json<unknown>("ignoredTagKeys", []);
+  if (
+    !Array.isArray(ignoredTagKeys) ||
+    ignoredTagKeys.some((k) => typeof k !== "string" || k === "")
+  ) {
+    report(
+      "ignoredTagKeys",
+      ignoredTagKeys,
+      "must be a list of tag names.",
+      `e.g. ["createdBy", "costCenter"].`,
+    );
+  }
+
   const protectData = bool("protectData", true);
   if (!protectData) {
     warnings.push(
@@ -792,6 +808,7 @@ export function parseStackConfig(
       subnets,
       principals,
       tags,
+      ignoredTagKeys: Array.isArray(ignoredTagKeys) ? (ignoredTagKeys as string[]) : [],
       protectData,
       allowPublicNetworkAccess,
       secondaryLocations,

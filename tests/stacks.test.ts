@@ -326,3 +326,25 @@ test("create-only properties make Pulumi plan a replacement, which protection th
     expect(account.protect).toBe(true);
   }
 });
+
+describe("fields Azure or others change by themselves", () => {
+  test("tag keys named in ignoredTagKeys are left alone on every tagged resource", async () => {
+    const plan = await planStack("primary", { overrides: ['ignoredTagKeys=["createdBy"]'] });
+    const tagged = plan.resources.filter((r) => r.custom && r.inputs.tags !== undefined);
+    expect(tagged.length).toBeGreaterThan(20);
+    for (const r of tagged) expect(r.ignoreChanges).toContain('tags["createdBy"]');
+    expect(single(primary, "keyvault:Vault").ignoreChanges).toEqual([]);
+  });
+
+  test("NSGs state their rules, so a rule added by hand shows as drift", () => {
+    for (const nsg of ofType(primary, "network:NetworkSecurityGroup")) {
+      expect(nsg.inputs.securityRules).toEqual([]);
+    }
+  });
+
+  test("private endpoints ignore only the DNS configs Azure fills in", () => {
+    for (const pe of ofType(primary, "network:PrivateEndpoint")) {
+      expect(pe.ignoreChanges).toEqual(["customDnsConfigs"]);
+    }
+  });
+});
