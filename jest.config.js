@@ -7,4 +7,6 @@ module.exports = {
   // each test file from re-checking the azure-native declarations.
   transform: { "^.+\\.ts$": "ts-jest" },
   testTimeout: 60000,
+  // Both cores: the suites spend their time in offline previews, which are CPU-bound.
+  maxWorkers: 2,
 };

@@ -32,6 +32,10 @@ export const NAME_RULES = {
   logAnalyticsWorkspace: { pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/, rule: "4-63" },
   applicationInsights: { pattern: /^[^%&\\?/]{1,255}$/, rule: "1-255, none of %&\\?/" },
   userAssignedIdentity: { pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/, rule: "3-128" },
+  mlRegistry: {
+    pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/,
+    rule: "3-33 letters, digits, hyphens and underscores, starting with a letter or digit",
+  },
   frontDoorProfile: { pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]{0,258}[a-zA-Z0-9]$/, rule: "2-260" },
 } as const;
 
@@ -54,6 +58,7 @@ const HYPHENATED: Partial<Record<NameKind, string>> = {
   applicationInsights: "appi",
   userAssignedIdentity: "id",
   frontDoorProfile: "afd",
+  mlRegistry: "mlr",
 };
 
 /**

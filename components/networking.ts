@@ -87,6 +87,7 @@ export class Networking extends pulumi.ComponentResource {
   /** Where other components put their private endpoints in this region. */
   readonly privateEndpointTarget: PrivateEndpointTarget;
   private readonly tags?: Tags;
+  private readonly resourceGroupName: pulumi.Input<string>;
 
   constructor(name: string, args: NetworkingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aml-bcdr:index:Networking", name, {}, opts);
@@ -95,6 +96,7 @@ export class Networking extends pulumi.ComponentResource {
     const subnets = { ...defaultSubnets(args.addressSpace), ...args.subnets };
     const tags = args.tags;
     this.tags = tags;
+    this.resourceGroupName = args.resourceGroupName;
     this.location = args.location;
 
     const vnet = new network.VirtualNetwork(
@@ -196,6 +198,51 @@ export class Networking extends pulumi.ComponentResource {
   }
 
   /**
+   * Peers this region's VNet with another (a hub, or the other region's VNet). Only this side
+   * of the peering is created here; the remote side belongs to whoever owns that VNet, unless
+   * `bothSides` is set and this program may write to it.
+   */
+  peerWith(
+    name: string,
+    args: {
+      remoteVirtualNetworkId: pulumi.Input<string>;
+      /** Use the remote VNet's VPN or ExpressRoute gateway (a hub's). Defaults to false. */
+      useRemoteGateways?: boolean;
+      /** Also create the remote side, named after this VNet. */
+      bothSides?: boolean;
+    },
+  ): network.VirtualNetworkPeering[] {
+    const local = new network.VirtualNetworkPeering(
+      `${name}-peering`,
+      {
+        virtualNetworkPeeringName: name,
+        virtualNetworkName: this.virtualNetworkName,
+        resourceGroupName: this.resourceGroupName,
+        remoteVirtualNetwork: { id: args.remoteVirtualNetworkId },
+        allowVirtualNetworkAccess: true,
+        allowForwardedTraffic: true,
+        useRemoteGateways: args.useRemoteGateways ?? false,
+      },
+      { parent: this },
+    );
+    if (!args.bothSides) return [local];
+    const remote = pulumi.output(args.remoteVirtualNetworkId).apply(parseVirtualNetworkId);
+    const back = new network.VirtualNetworkPeering(
+      `${name}-peering-back`,
+      {
+        virtualNetworkPeeringName: pulumi.interpolate`${this.virtualNetworkName}`,
+        virtualNetworkName: remote.name,
+        resourceGroupName: remote.resourceGroupName,
+        remoteVirtualNetwork: { id: this.virtualNetworkId },
+        allowVirtualNetworkAccess: true,
+        allowForwardedTraffic: true,
+      },
+      { parent: this },
+    );
+    return [local, back];
+  }
+
+  /**
    * Puts a private endpoint for any resource into this region, registered in this region's
    * private DNS zones. Use it for shared resources that another stack owns.
    *
@@ -219,6 +266,18 @@ export class Networking extends pulumi.ComponentResource {
       { parent: this, ...opts },
     );
   }
+}
+
+/** The resource group and name of a VNet, from its ARM ID. */
+export function parseVirtualNetworkId(id: string): { resourceGroupName: string; name: string } {
+  const match =
+    /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)$/i.exec(
+      id,
+    );
+  if (!match) {
+    throw new Error(`"${id}" is not a virtual network ID.`);
+  }
+  return { resourceGroupName: match[1], name: match[2] };
 }
 
 function kebab(role: string): string {

@@ -8,7 +8,14 @@ import { Tags } from "./types";
  * endpoint; the `*_secondary` ones reach the read-only secondary of RA-GRS/RA-GZRS storage.
  */
 export type PrivateLinkService =
-  "amlworkspace" | "vault" | "registry" | "blob" | "blob_secondary" | "file" | "dfs";
+  | "amlworkspace"
+  | "amlregistry"
+  | "vault"
+  | "registry"
+  | "blob"
+  | "blob_secondary"
+  | "file"
+  | "dfs";
 
 /**
  * The private DNS zones each private-link service registers its records in, per Azure cloud.
@@ -20,6 +27,7 @@ export const PRIVATE_DNS_ZONES: Readonly<
 > = {
   AzureCloud: {
     amlworkspace: ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"],
+    amlregistry: ["privatelink.api.azureml.ms"],
     vault: ["privatelink.vaultcore.azure.net"],
     registry: ["privatelink.azurecr.io"],
     blob: ["privatelink.blob.core.windows.net"],
@@ -29,6 +37,7 @@ export const PRIVATE_DNS_ZONES: Readonly<
   },
   AzureUSGovernment: {
     amlworkspace: ["privatelink.api.ml.azure.us", "privatelink.notebooks.usgovcloudapi.net"],
+    amlregistry: ["privatelink.api.ml.azure.us"],
     vault: ["privatelink.vaultcore.usgovcloudapi.net"],
     registry: ["privatelink.azurecr.us"],
     blob: ["privatelink.blob.core.usgovcloudapi.net"],
@@ -38,6 +47,7 @@ export const PRIVATE_DNS_ZONES: Readonly<
   },
   AzureChinaCloud: {
     amlworkspace: ["privatelink.api.ml.azure.cn", "privatelink.notebooks.chinacloudapi.cn"],
+    amlregistry: ["privatelink.api.ml.azure.cn"],
     vault: ["privatelink.vaultcore.azure.cn"],
     registry: ["privatelink.azurecr.cn"],
     blob: ["privatelink.blob.core.chinacloudapi.cn"],

@@ -15,6 +15,7 @@ export const BUILT_IN_ROLES = {
   "Key Vault Administrator": "00482a5a-887f-4fb3-b363-3b7fe8e74483",
   "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
   "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+  "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
   AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
   AcrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
   "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",

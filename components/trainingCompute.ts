@@ -27,6 +27,16 @@ export interface TrainingComputeArgs {
   /** The region's training subnet. */
   readonly subnetId: pulumi.Input<string>;
   readonly clusters: readonly ComputeClusterSpec[];
+  /**
+   * An existing Kubernetes cluster (AKS or Arc-enabled) to attach as compute. The cluster
+   * needs the Azure ML extension installed first.
+   * See https://learn.microsoft.com/azure/machine-learning/how-to-attach-kubernetes-anywhere
+   */
+  readonly kubernetes?: {
+    readonly name: string;
+    readonly resourceId: string;
+    readonly namespace: string;
+  };
   readonly tags?: Tags;
 }
 
@@ -72,6 +82,26 @@ export class TrainingCompute extends pulumi.ComponentResource {
         { parent: this },
       );
       names[cluster.name] = compute.name;
+    }
+    if (args.kubernetes) {
+      const attached = new machinelearningservices.Compute(
+        `${name}-${args.kubernetes.name}`,
+        {
+          computeName: args.kubernetes.name,
+          workspaceName: args.workspaceName,
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          identity: { type: "UserAssigned", userAssignedIdentities: [args.identityId] },
+          properties: {
+            computeType: "Kubernetes",
+            resourceId: args.kubernetes.resourceId,
+            properties: { namespace: args.kubernetes.namespace },
+          },
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+      names[args.kubernetes.name] = attached.name;
     }
     this.clusterNames = names;
     this.registerOutputs({ clusterNames: this.clusterNames });

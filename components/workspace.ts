@@ -3,6 +3,7 @@ import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import { sendDiagnostics } from "./diagnostics";
 import { dataOptions } from "./locks";
 import { Naming } from "./naming";
 import { createPrivateEndpoint, PrivateEndpointTarget } from "./privateEndpoint";
@@ -58,6 +59,13 @@ export interface WorkspaceArgs extends CommonArgs {
    */
   readonly imageBuildCompute?: pulumi.Input<string>;
   readonly friendlyName?: string;
+  /**
+   * A customer-managed key in the shared vault: the key's versioned URI. Azure then creates a
+   * Cosmos DB, a search service and a storage account for the workspace's metadata, whose
+   * availability is the customer's job. Fixed at creation.
+   * See https://learn.microsoft.com/azure/machine-learning/concept-customer-managed-keys
+   */
+  readonly customerManagedKeyUri?: pulumi.Input<string>;
 }
 
 /**
@@ -70,6 +78,7 @@ export class Workspace extends pulumi.ComponentResource {
   readonly workspaceId: pulumi.Output<string>;
   readonly workspaceName: pulumi.Output<string>;
   readonly location: string;
+  readonly resourceGroupName: pulumi.Input<string>;
   /** Principal ID of the workspace's managed identity, for granting it data access. */
   readonly principalId: pulumi.Output<string>;
   readonly identityId: pulumi.Output<string>;
@@ -89,6 +98,7 @@ export class Workspace extends pulumi.ComponentResource {
       );
     }
     this.location = location;
+    this.resourceGroupName = resourceGroupName;
 
     const identity = new managedidentity.UserAssignedIdentity(
       `${name}-identity`,
@@ -104,13 +114,17 @@ export class Workspace extends pulumi.ComponentResource {
     const storageAccount = this.createDefaultStorage(name, args);
     const { logs, insights } = this.createMonitoring(name, args);
 
-    const grants: [string, pulumi.Input<string>, BuiltInRoleName][] = [
+    const grants: (readonly [string, pulumi.Input<string>, BuiltInRoleName])[] = [
       ["storage-blob", storageAccount.id, "Storage Blob Data Contributor"],
       ["storage-file", storageAccount.id, "Storage File Data Privileged Contributor"],
       ["storage-account", storageAccount.id, "Storage Account Contributor"],
       ["vault", args.keyVaultId, "Key Vault Administrator"],
       ["registry", args.containerRegistryId, "Contributor"],
       ["insights", insights.id, "Contributor"],
+      // Encrypting with the customer's key needs the key's wrap and unwrap operations.
+      ...(args.customerManagedKeyUri
+        ? [["cmk", args.keyVaultId, "Key Vault Crypto Service Encryption User"] as const]
+        : []),
     ];
     const identityRoles = grants.map(([label, scope, role]) =>
       assignRole(
@@ -141,6 +155,16 @@ export class Workspace extends pulumi.ComponentResource {
         publicNetworkAccess: args.publicNetworkAccess ?? "Disabled",
         hbiWorkspace: args.highBusinessImpact ?? false,
         imageBuildCompute: args.imageBuildCompute,
+        encryption: args.customerManagedKeyUri
+          ? {
+              status: "Enabled",
+              keyVaultProperties: {
+                keyVaultArmId: args.keyVaultId,
+                keyIdentifier: args.customerManagedKeyUri,
+              },
+              identity: { userAssignedIdentity: identity.id },
+            }
+          : undefined,
         v1LegacyMode: false,
         tags,
       },
@@ -149,6 +173,31 @@ export class Workspace extends pulumi.ComponentResource {
         dependsOn: identityRoles,
         replaceOnChanges: createOnly("azure-native:machinelearningservices:Workspace"),
       }),
+    );
+
+    sendDiagnostics(
+      `${name}-workspace-logs`,
+      { resourceUri: workspace.id, logAnalyticsWorkspaceId: logs.id, label: location },
+      { parent: this },
+    );
+    sendDiagnostics(
+      `${name}-storage-logs`,
+      {
+        resourceUri: storageAccount.id,
+        logAnalyticsWorkspaceId: logs.id,
+        label: location,
+        logs: false,
+      },
+      { parent: this },
+    );
+    sendDiagnostics(
+      `${name}-storage-blob-logs`,
+      {
+        resourceUri: pulumi.interpolate`${storageAccount.id}/blobServices/default`,
+        logAnalyticsWorkspaceId: logs.id,
+        label: location,
+      },
+      { parent: this },
     );
 
     createPrivateEndpoint(

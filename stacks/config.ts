@@ -61,6 +61,19 @@ export interface StackConfig {
   /** Compute clusters of this region, per-region overrides applied. */
   readonly computeClusters: readonly ComputeClusterSpec[];
   readonly onlineEndpoints: readonly OnlineEndpointSpec[];
+  /** An existing Kubernetes cluster of this region, attached as AML compute. */
+  readonly kubernetesCompute?: Readonly<{ name: string; resourceId: string; namespace: string }>;
+  /** An Azure ML registry spanning every region. */
+  readonly mlRegistry: boolean;
+  /** Encrypt both workspaces with a customer-managed key in the shared vault. */
+  readonly customerManagedKey: boolean;
+  /** A hub VNet to peer this region's VNet with. */
+  readonly hubVirtualNetworkId?: string;
+  readonly useHubGateway: boolean;
+  /** Secondary: peer the two regions' VNets with each other. */
+  readonly peerRegions: boolean;
+  /** Environments and data assets, relative to the project root. */
+  readonly assetsFile: string;
   readonly prefix: string;
   readonly addressSpace: string;
   readonly subnets: Readonly<Record<SubnetRole, string>>;
@@ -139,6 +152,13 @@ export const KNOWN_KEYS = [
   "computeClusters",
   "computeOverrides",
   "onlineEndpoints",
+  "kubernetesCompute",
+  "mlRegistry",
+  "customerManagedKey",
+  "hubVirtualNetworkId",
+  "useHubGateway",
+  "peerRegions",
+  "assetsFile",
   "prefix",
   "addressSpace",
   "subnets",
@@ -193,6 +213,7 @@ const ROLE_ONLY: Readonly<Record<StackRole, readonly string[]>> = {
     "sharedRegistryId",
     "sharedDataAccountId",
     "sharedDataContainerName",
+    "peerRegions",
   ],
 };
 
@@ -573,6 +594,60 @@ export function parseStackConfig(
     );
   }
 
+  const mlRegistry = bool("mlRegistry", true);
+  const customerManagedKey = bool("customerManagedKey", false);
+  const useHubGateway = bool("useHubGateway", false);
+  const peerRegions = bool("peerRegions", false);
+  const assetsFile = raw("assetsFile") ?? "artifacts/assets.yaml";
+  const hubVirtualNetworkId = raw("hubVirtualNetworkId") || undefined;
+  if (
+    hubVirtualNetworkId &&
+    !ARM_ID("Microsoft.Network", "virtualNetworks").test(hubVirtualNetworkId)
+  ) {
+    report(
+      "hubVirtualNetworkId",
+      hubVirtualNetworkId,
+      "must be a virtual network ID (/subscriptions/.../providers/Microsoft.Network/virtualNetworks/<name>).",
+      "az network vnet show -g <group> -n <hub> --query id -o tsv",
+    );
+  }
+  if (useHubGateway && !hubVirtualNetworkId) {
+    report(
+      "useHubGateway",
+      true,
+      "needs hubVirtualNetworkId: there is no hub to use the gateway of.",
+      "set hubVirtualNetworkId, or remove useHubGateway.",
+    );
+  }
+  const kubernetesRaw = json<unknown>("kubernetesCompute", undefined);
+  let kubernetesCompute: StackConfig["kubernetesCompute"];
+  if (kubernetesRaw !== undefined) {
+    const k = (kubernetesRaw ?? {}) as Record<string, unknown>;
+    const aks =
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.(ContainerService\/managedClusters|Kubernetes\/connectedClusters)\/[^/]+$/i;
+    if (typeof k !== "object" || typeof k.name !== "string" || !CLUSTER_NAME.test(k.name)) {
+      report(
+        "kubernetesCompute.name",
+        k.name,
+        "must be 3-24 letters, digits and hyphens, starting with a letter.",
+        `e.g. "aks-inference".`,
+      );
+    } else if (typeof k.resourceId !== "string" || !aks.test(k.resourceId)) {
+      report(
+        "kubernetesCompute.resourceId",
+        k.resourceId,
+        "must be the ID of an AKS or Arc-enabled Kubernetes cluster in this region.",
+        "az aks show -g <group> -n <cluster> --query id -o tsv",
+      );
+    } else {
+      kubernetesCompute = {
+        name: k.name,
+        resourceId: k.resourceId,
+        namespace: typeof k.namespace === "string" ? k.namespace : "default",
+      };
+    }
+  }
+
   const protectData = bool("protectData", true);
   if (!protectData) {
     warnings.push(
@@ -811,6 +886,13 @@ export function parseStackConfig(
       ignoredTagKeys: Array.isArray(ignoredTagKeys) ? (ignoredTagKeys as string[]) : [],
       protectData,
       allowPublicNetworkAccess,
+      mlRegistry,
+      customerManagedKey,
+      hubVirtualNetworkId,
+      useHubGateway,
+      peerRegions,
+      assetsFile,
+      kubernetesCompute,
       secondaryLocations,
       dataRedundancy,
       primaryLocation,

@@ -1,8 +1,11 @@
+import * as keyvault from "@pulumi/azure-native/keyvault";
 import { GeoReplicatedAcr } from "../components/geoReplicatedAcr";
 import { IsolatedDatastore } from "../components/isolatedDatastore";
+import { SharedMlRegistry } from "../components/mlRegistry";
 import { SharedKeyVault } from "../components/sharedKeyVault";
 import { StackConfig } from "./config";
 import {
+  connectRegionToShared,
   createRegionFoundation,
   createRegionWorkloads,
   createRegionWorkspace,
@@ -12,8 +15,8 @@ import {
 } from "./region";
 
 /**
- * The primary stack: the resources every region shares (Key Vault, registry, training data),
- * then the primary region's own network and workspace.
+ * The primary stack: the resources every region shares (Key Vault, registry, training data,
+ * Azure ML registry), then the primary region's own network, workspace and workloads.
  */
 export function deployPrimary(config: StackConfig) {
   const foundation = createRegionFoundation(config);
@@ -33,11 +36,31 @@ export function deployPrimary(config: StackConfig) {
     ...common,
     replicaLocations: config.secondaryLocations,
   });
-  const plan = regionPlan(config);
-  const workspace = createRegionWorkspace(config, foundation, {
+  const mlRegistry = config.mlRegistry
+    ? new SharedMlRegistry("ml-registry", { ...common, regions: config.secondaryLocations })
+    : undefined;
+  const key = config.customerManagedKey
+    ? new keyvault.Key(
+        "customer-managed-key",
+        {
+          keyName: "aml-bcdr-workspaces",
+          vaultName: vault.vaultName,
+          resourceGroupName: resourceGroup.name,
+          properties: { kty: "RSA", keySize: 3072, keyOps: ["wrapKey", "unwrapKey"] },
+        },
+        // Losing the key loses every workspace encrypted with it.
+        { protect: config.protectData },
+      )
+    : undefined;
+
+  const shared = {
     keyVaultId: vault.vaultId,
     registryId: registry.registryId,
-  });
+    mlRegistryId: mlRegistry?.registryId,
+    customerManagedKeyUri: key?.keyUriWithVersion,
+  };
+  const plan = regionPlan(config);
+  const workspace = createRegionWorkspace(config, foundation, shared);
   const { endpoints } = createRegionWorkloads(config, foundation, workspace, plan);
   const data = new IsolatedDatastore("training-data", {
     ...common,
@@ -52,14 +75,15 @@ export function deployPrimary(config: StackConfig) {
       },
     ],
   });
+  const allShared = {
+    ...shared,
+    dataAccountId: data.accountId,
+    dataContainerName: data.containerName,
+  };
+  connectRegionToShared(config, workspace, allShared, data);
 
   return {
-    ...regionOutputs(config, foundation, workspace, {
-      keyVaultId: vault.vaultId,
-      registryId: registry.registryId,
-      dataAccountId: data.accountId,
-      dataContainerName: data.containerName,
-    }),
+    ...regionOutputs(config, foundation, workspace, allShared),
     ...workloadOutputs(plan, endpoints),
     keyVaultName: vault.vaultName,
     keyVaultUri: vault.vaultUri,
@@ -69,5 +93,9 @@ export function deployPrimary(config: StackConfig) {
     dataAccountName: data.accountName,
     dataRedundancy: data.redundancy,
     datastoreName: data.datastoreName,
+    ...(mlRegistry
+      ? { mlRegistryId: mlRegistry.registryId, mlRegistryName: mlRegistry.registryName }
+      : {}),
+    ...(key ? { customerManagedKeyUri: key.keyUriWithVersion } : {}),
   };
 }

@@ -1,12 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as resources from "@pulumi/azure-native/resources";
-import { Naming } from "../components/naming";
+import { sendDiagnostics } from "../components/diagnostics";
+import { Naming, SUFFIX_LENGTH } from "../components/naming";
 import { Networking } from "../components/networking";
-import { SUFFIX_LENGTH } from "../components/naming";
+import { assignRole } from "../components/roles";
+import { WorkspaceAssets } from "../components/workspaceAssets";
+import { PROJECT_ROOT_FOR_ASSETS, loadAssets } from "./assets";
 import { OnlineInference, ServingEndpoint } from "../components/onlineInference";
 import { TrainingCompute } from "../components/trainingCompute";
 import { Workspace } from "../components/workspace";
+import { DEFAULT_DATASTORE_NAME } from "../components/isolatedDatastore";
 import { StackConfig } from "./config";
 import { planRegion, RegionPlan } from "./topology";
 
@@ -53,6 +57,15 @@ export function createRegionFoundation(config: StackConfig): RegionFoundation {
     tags: config.tags,
   });
 
+  if (config.hubVirtualNetworkId) {
+    // Users reach the region through the hub's VPN or ExpressRoute; the hub's side of the
+    // peering belongs to the hub's owners.
+    networking.peerWith("hub", {
+      remoteVirtualNetworkId: config.hubVirtualNetworkId,
+      useRemoteGateways: config.useHubGateway,
+    });
+  }
+
   return { resourceGroup, naming, networking };
 }
 
@@ -64,11 +77,19 @@ export interface SharedResources {
   readonly dataContainerName: pulumi.Input<string>;
 }
 
+/** Shared resources that only some deployments have. */
+export interface OptionalSharedResources {
+  /** The Azure ML registry spanning every region. */
+  readonly mlRegistryId?: pulumi.Input<string>;
+  /** Versioned URI of the customer-managed key in the shared vault. */
+  readonly customerManagedKeyUri?: pulumi.Input<string>;
+}
+
 /** The region's workspace, wired to the shared vault and registry. */
 export function createRegionWorkspace(
   config: StackConfig,
   foundation: RegionFoundation,
-  shared: Pick<SharedResources, "keyVaultId" | "registryId">,
+  shared: Pick<SharedResources, "keyVaultId" | "registryId"> & OptionalSharedResources,
 ): Workspace {
   // Environment images are built on the first cluster, because ACR Tasks cannot reach a
   // private registry. The setting is only a name, so it stays the same whether or not the
@@ -85,6 +106,7 @@ export function createRegionWorkspace(
     publicNetworkAccess: config.allowPublicNetworkAccess ? "Enabled" : "Disabled",
     friendlyName: `Azure ML (${config.location})`,
     imageBuildCompute: builder,
+    customerManagedKeyUri: shared.customerManagedKeyUri,
     protectData: config.protectData,
     tags: config.tags,
   });
@@ -140,7 +162,8 @@ export function createRegionWorkloads(
     tags: config.tags,
   };
 
-  if (plan.training !== "none" && config.computeClusters.length > 0) {
+  const hasCompute = config.computeClusters.length > 0 || config.kubernetesCompute !== undefined;
+  if (plan.training !== "none" && hasCompute) {
     new TrainingCompute("training", {
       ...placement,
       subnetId: foundation.networking.subnetIds.training,
@@ -148,6 +171,8 @@ export function createRegionWorkloads(
       clusters: config.computeClusters.map((cluster) =>
         plan.training === "standby" ? { ...cluster, minNodes: 0 } : cluster,
       ),
+      // Attached Kubernetes follows the training topology like the clusters do.
+      kubernetes: config.kubernetesCompute,
     });
   }
 
@@ -170,4 +195,63 @@ export function workloadOutputs(plan: RegionPlan, endpoints: readonly ServingEnd
     /** Host name of each deployed model in this region, by endpoint name. */
     onlineEndpointHosts: Object.fromEntries(endpoints.map((e) => [e.name, e.host])),
   };
+}
+
+/**
+ * What ties a region's workspace to the shared resources beyond its own roles: the ML registry
+ * role, the shared resources' logs in this region's Log Analytics workspace (so they are still
+ * readable when the other region is down), and the declared environments and data assets.
+ */
+export function connectRegionToShared(
+  config: StackConfig,
+  workspace: Workspace,
+  shared: SharedResources & OptionalSharedResources,
+  datastore: pulumi.Resource,
+) {
+  if (shared.mlRegistryId) {
+    assignRole(
+      "workspace-ml-registry",
+      {
+        scope: shared.mlRegistryId,
+        principalId: workspace.principalId,
+        principalType: "ServicePrincipal",
+        role: "AzureML Registry User",
+      },
+      {},
+    );
+  }
+
+  const logs = workspace.logAnalyticsWorkspaceId;
+  const label = config.location;
+  sendDiagnostics(
+    "shared-key-vault-logs",
+    { resourceUri: shared.keyVaultId, logAnalyticsWorkspaceId: logs, label },
+    {},
+  );
+  sendDiagnostics(
+    "shared-registry-logs",
+    { resourceUri: shared.registryId, logAnalyticsWorkspaceId: logs, label },
+    {},
+  );
+  sendDiagnostics(
+    "shared-training-data-logs",
+    {
+      resourceUri: pulumi.interpolate`${shared.dataAccountId}/blobServices/default`,
+      logAnalyticsWorkspaceId: logs,
+      label,
+    },
+    {},
+  );
+
+  const assets = loadAssets(config.stack, config.assetsFile, PROJECT_ROOT_FOR_ASSETS);
+  if (assets.environments.length + assets.dataAssets.length > 0) {
+    new WorkspaceAssets("assets", {
+      workspaceName: workspace.workspaceName,
+      resourceGroupName: workspace.resourceGroupName,
+      datastoreName: DEFAULT_DATASTORE_NAME,
+      environments: assets.environments,
+      dataAssets: assets.dataAssets,
+      datastore,
+    });
+  }
 }

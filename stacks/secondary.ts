@@ -4,7 +4,9 @@ import { DatastoreAttachment } from "../components/isolatedDatastore";
 import { ServingEndpoint } from "../components/onlineInference";
 import { StackConfig } from "./config";
 import {
+  connectRegionToShared,
   createRegionFoundation,
+  OptionalSharedResources,
   createRegionWorkloads,
   createRegionWorkspace,
   RegionFoundation,
@@ -24,7 +26,9 @@ const SHARED_OUTPUTS: readonly [keyof SharedResources, string][] = [
 ];
 
 /** What the secondary reads of the primary. */
-export interface PrimaryView extends SharedResources {
+export interface PrimaryView extends SharedResources, OptionalSharedResources {
+  /** The primary's VNet, for peering the regions. */
+  readonly virtualNetworkId?: string;
   /** Host names of the primary's deployed models, when its stack is readable. */
   readonly endpointHosts: Readonly<Record<string, string>>;
   /** Redundancy of the training data (`RAGZRS` and `RAGRS` have a readable secondary). */
@@ -55,13 +59,45 @@ export async function readPrimary(config: StackConfig): Promise<PrimaryView> {
     }
     ids[output] = found;
   }
+  const optional = async (output: string) => {
+    const value = reference ? await read(output) : undefined;
+    return typeof value === "string" && value !== "" ? value : undefined;
+  };
   const hosts = reference ? await read("onlineEndpointHosts") : undefined;
-  const redundancy = reference ? await read("dataRedundancy") : undefined;
-  return {
+  const view: PrimaryView = {
     ...(ids as SharedResources),
     endpointHosts: (hosts ?? {}) as Record<string, string>,
-    dataRedundancy: typeof redundancy === "string" ? redundancy : undefined,
+    dataRedundancy: await optional("dataRedundancy"),
+    mlRegistryId: config.mlRegistry ? await optional("mlRegistryId") : undefined,
+    customerManagedKeyUri: config.customerManagedKey
+      ? await optional("customerManagedKeyUri")
+      : undefined,
+    virtualNetworkId: config.peerRegions ? await optional("virtualNetworkId") : undefined,
   };
+  const missing = (
+    [
+      [
+        config.customerManagedKey,
+        view.customerManagedKeyUri,
+        "customerManagedKeyUri",
+        "customerManagedKey",
+      ],
+      [config.peerRegions, view.virtualNetworkId, "virtualNetworkId", "peerRegions"],
+    ] as const
+  ).filter(([wanted, value]) => wanted && value === undefined);
+  for (const [, , output, key] of missing) {
+    throw new pulumi.RunError(
+      `aml-bcdr:${key} is set on the secondary, but the primary stack "${config.primaryStack}" ` +
+        `has no output "${output}": set ${key} on the primary and deploy it first.`,
+    );
+  }
+  if (config.mlRegistry && view.mlRegistryId === undefined) {
+    pulumi.log.warn(
+      `The primary stack "${config.primaryStack}" has no Azure ML registry (output mlRegistryId); ` +
+        `the secondary's workspace is not wired to one.`,
+    );
+  }
+  return view;
 }
 
 /**
@@ -102,10 +138,26 @@ export async function deploySecondary(config: StackConfig) {
     });
   }
 
+  if (primary.mlRegistryId) {
+    networking.addPrivateEndpoint(`ml-registry-pe-${config.location}`, {
+      resourceId: primary.mlRegistryId,
+      service: "amlregistry",
+      label: "mlr",
+    });
+  }
+  if (primary.virtualNetworkId) {
+    // Both sides of the peering come from this stack, so that it works while only the
+    // secondary can be deployed.
+    networking.peerWith("regions", {
+      remoteVirtualNetworkId: primary.virtualNetworkId,
+      bothSides: true,
+    });
+  }
+
   const plan = regionPlan(config);
   const workspace = createRegionWorkspace(config, foundation, primary);
   // Named like the primary's own attachment, so the two regions compare one to one.
-  new DatastoreAttachment(`training-data-${config.location}`, {
+  const datastore = new DatastoreAttachment(`training-data-${config.location}`, {
     accountId: primary.dataAccountId,
     containerName: primary.dataContainerName,
     cloud: config.cloud,
@@ -117,6 +169,7 @@ export async function deploySecondary(config: StackConfig) {
       principalId: workspace.principalId,
     },
   });
+  connectRegionToShared(config, workspace, primary, datastore);
   const { endpoints } = createRegionWorkloads(config, foundation, workspace, plan);
   const entryPoint = createEntryPoint(config, foundation, plan, endpoints, primary);
 

@@ -81,8 +81,8 @@ const INFERENCE_TYPES = [
 ];
 
 /**
- * Component types that only one role has: the primary owns the shared resources, the secondary
- * reads them and owns the global entry point. Their private endpoints are compared all the
+ * Resource types (or `type::name`) that only one role has: the primary owns the shared
+ * resources, the secondary reads them and owns the global entry point. Their private endpoints are compared all the
  * same, since every region has one to each shared resource.
  */
 export const ROLE_OWNED: Readonly<Record<StackRole, readonly string[]>> = {
@@ -90,8 +90,16 @@ export const ROLE_OWNED: Readonly<Record<StackRole, readonly string[]>> = {
     "aml-bcdr:index:SharedKeyVault",
     "aml-bcdr:index:GeoReplicatedAcr",
     "aml-bcdr:index:IsolatedDatastore",
+    "aml-bcdr:index:SharedMlRegistry",
+    "azure-native:keyvault:Key",
   ],
-  secondary: ["aml-bcdr:index:GlobalEntryPoint", "pulumi:pulumi:StackReference"],
+  secondary: [
+    "aml-bcdr:index:GlobalEntryPoint",
+    "pulumi:pulumi:StackReference",
+    // The peering between the two regions is made, both sides, by the secondary.
+    "azure-native:network:VirtualNetworkPeering::regions-peering",
+    "azure-native:network:VirtualNetworkPeering::regions-peering-back",
+  ],
 };
 
 /**

@@ -18,7 +18,17 @@ const ROLES_IN_USE: Record<NameKind, readonly string[]> = {
   resourceGroup: [""],
   virtualNetwork: [""],
   networkSecurityGroup: ["private-endpoints", "training", "inference"],
-  privateEndpoint: ["", "kv", "acr", "mlw", "ws-blob", "ws-file", "dt-blob", "dt-blob-secondary"],
+  privateEndpoint: [
+    "",
+    "kv",
+    "acr",
+    "mlw",
+    "mlr",
+    "ws-blob",
+    "ws-file",
+    "dt-blob",
+    "dt-blob-secondary",
+  ],
   storageAccount: ["ws", "dt"],
   keyVault: [""],
   containerRegistry: [""],
@@ -27,6 +37,7 @@ const ROLES_IN_USE: Record<NameKind, readonly string[]> = {
   applicationInsights: [""],
   userAssignedIdentity: ["mlw"],
   frontDoorProfile: [""],
+  mlRegistry: [""],
 };
 
 const between = (name: string, min: number, max: number) =>
@@ -62,6 +73,8 @@ const AZURE_ACCEPTS: Record<NameKind, (name: string) => boolean> = {
   userAssignedIdentity: (n) => between(n, 3, 128) && /^[a-zA-Z0-9][\w-]*$/.test(n),
   frontDoorProfile: (n) =>
     between(n, 1, 260) && /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(n),
+  // Azure ML registries: 3-33 characters, letters, digits, '-' and '_', starting alphanumeric.
+  mlRegistry: (n) => between(n, 3, 33) && /^[a-zA-Z0-9][\w-]*$/.test(n),
 };
 
 /** Kinds whose names are globally unique, so must end in the random suffix. */

@@ -69,6 +69,15 @@ const ARM_PATHS: Record<string, (i: Inputs, name: string) => string> = {
     `Microsoft.MachineLearningServices/workspaces/${i.workspaceName}/onlineEndpoints/${i.endpointName}`,
   "azure-native:machinelearningservices:OnlineDeployment": (i) =>
     `Microsoft.MachineLearningServices/workspaces/${i.workspaceName}/onlineEndpoints/${i.endpointName}/deployments/${i.deploymentName}`,
+  "azure-native:network:VirtualNetworkPeering": (i) =>
+    `Microsoft.Network/virtualNetworks/${i.virtualNetworkName}/virtualNetworkPeerings/${i.virtualNetworkPeeringName}`,
+  "azure-native:keyvault:Key": (i) => `Microsoft.KeyVault/vaults/${i.vaultName}/keys/${i.keyName}`,
+  "azure-native:machinelearningservices:Registry": (i) =>
+    `Microsoft.MachineLearningServices/registries/${i.registryName}`,
+  "azure-native:machinelearningservices:EnvironmentVersion": (i) =>
+    `Microsoft.MachineLearningServices/workspaces/${i.workspaceName}/environments/${i.name}/versions/${i.version}`,
+  "azure-native:machinelearningservices:DataVersion": (i) =>
+    `Microsoft.MachineLearningServices/workspaces/${i.workspaceName}/data/${i.name}/versions/${i.version}`,
   "azure-native:cdn:Profile": (i) => `Microsoft.Cdn/profiles/${i.profileName}`,
   "azure-native:cdn:AFDEndpoint": (i) =>
     `Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${i.endpointName}`,
@@ -84,6 +93,8 @@ const ARM_PATHS: Record<string, (i: Inputs, name: string) => string> = {
 const SCOPED_PATHS: Record<string, (i: Inputs, name: string) => string> = {
   "azure-native:authorization:RoleAssignment": (i, name) =>
     `Microsoft.Authorization/roleAssignments/${i.roleAssignmentName ?? stableGuid(`${i.scope}/${name}`)}`,
+  "azure-native:monitor:DiagnosticSetting": (i) =>
+    `Microsoft.Insights/diagnosticSettings/${i.name}`,
   "azure-native:authorization:ManagementLockByScope": (i) =>
     `Microsoft.Authorization/locks/${i.lockName}`,
 };
@@ -99,7 +110,9 @@ export function isKnownType(type: string): boolean {
 export function armId(type: string, inputs: Inputs, name: string): string {
   const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}`;
   if (type === "azure-native:resources:ResourceGroup") return rg;
-  if (type in SCOPED_PATHS) return `${inputs.scope}/providers/${SCOPED_PATHS[type](inputs, name)}`;
+  if (type in SCOPED_PATHS) {
+    return `${inputs.scope ?? inputs.resourceUri}/providers/${SCOPED_PATHS[type](inputs, name)}`;
+  }
   if (type in ARM_PATHS) return `${rg}/providers/${ARM_PATHS[type](inputs, name)}`;
   throw new Error(
     `The offline preview has no mock for resource type ${type}; add it to tools/armIds.ts.`,

@@ -8,6 +8,24 @@ export interface Flags {
   readonly config: string[];
 }
 
+/** Takes every `--<flag> value` out of `argv`, for flags that repeat. */
+export function takeRepeated(argv: readonly string[], flag: string): [string[], string[]] {
+  const taken: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === `--${flag}`) {
+      const value = argv[++i];
+      if (value === undefined) throw new UserError(`--${flag} needs key=value.`);
+      taken.push(value);
+    } else if (argv[i].startsWith(`--${flag}=`)) {
+      taken.push(argv[i].slice(flag.length + 3));
+    } else {
+      rest.push(argv[i]);
+    }
+  }
+  return [taken, rest];
+}
+
 /** Parses `argv`, refusing flags that the command does not know. */
 export function parseFlags(
   argv: readonly string[],

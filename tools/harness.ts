@@ -257,6 +257,10 @@ function computedOutputs(type: string, inputs: Inputs, id: string): Inputs {
       };
     case "azure-native:machinelearningservices:Workspace":
       return { workspaceId: stableGuid(id) };
+    case "azure-native:keyvault:Key": {
+      const vault = `https://${inputs.vaultName}.vault.azure.net/keys/${inputs.keyName}`;
+      return { keyUri: vault, keyUriWithVersion: `${vault}/${stableSuffix(id, 32)}` };
+    }
     case "azure-native:cdn:AFDEndpoint":
       return { hostName: `${inputs.endpointName}-${stableSuffix(id, 10)}.z01.azurefd.net` };
     case "azure-native:machinelearningservices:OnlineEndpoint":
@@ -512,9 +516,27 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
         options.primaryOverrides ?? [],
         project,
       );
-      const primary = await runProgram({ stack: primaryStack, config: primaryConfig, root });
+      const primary = await cachedRun({ stack: primaryStack, config: primaryConfig, root });
       stackOutputs[primaryName] = primary.outputs;
     }
   }
-  return runProgram({ stack, config, stackOutputs, root });
+  return cachedRun({ stack, config, stackOutputs, root });
+}
+
+/**
+ * Runs are deterministic: the same stack, config and referenced outputs give the same plan.
+ * Tools and tests preview the same stacks many times (a secondary also runs its primary), so
+ * each distinct run happens once per process; callers get their own copy.
+ */
+const runs = new Map<string, Promise<Plan>>();
+
+async function cachedRun(options: RunOptions): Promise<Plan> {
+  const key = JSON.stringify([options.stack, options.config, options.stackOutputs, options.root]);
+  let run = runs.get(key);
+  if (!run) {
+    run = runProgram(options);
+    runs.set(key, run);
+    run.catch(() => runs.delete(key));
+  }
+  return structuredClone(await run);
 }

@@ -5,7 +5,7 @@ import {
   RegionPlan,
   ROLE_OWNED,
 } from "../stacks/topology";
-import { parseFlags, runCli } from "./cli";
+import { parseFlags, runCli, takeRepeated } from "./cli";
 import { propertyChanges } from "./diff";
 import {
   applyOverrides,
@@ -106,7 +106,9 @@ function comparable(
     const endpoint =
       r.type.startsWith("azure-native:network:PrivateEndpoint") ||
       r.type === "azure-native:network:PrivateDnsZoneGroup";
-    const owned = lineage.some((a) => ROLE_OWNED[role].includes(a.type));
+    const owned = lineage.some(
+      (a) => ROLE_OWNED[role].includes(a.type) || ROLE_OWNED[role].includes(`${a.type}::${a.name}`),
+    );
     if (owned && !attached && !endpoint) continue;
     const name = fn(r.name);
     result.set(`${r.type}::${name}`, {
@@ -244,15 +246,8 @@ neither the topology nor a per-region override (computeOverrides) explains.`;
 
 if (require.main === module) {
   runCli(async () => {
-    const argv = process.argv.slice(2);
-    const primaryOverrides: string[] = [];
-    const secondaryOverrides: string[] = [];
-    const rest: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-      if (argv[i] === "--primary-config") primaryOverrides.push(argv[++i]);
-      else if (argv[i] === "--secondary-config") secondaryOverrides.push(argv[++i]);
-      else rest.push(argv[i]);
-    }
+    const [primaryOverrides, argv] = takeRepeated(process.argv.slice(2), "primary-config");
+    const [secondaryOverrides, rest] = takeRepeated(argv, "secondary-config");
     const flags = parseFlags(rest, { values: [], switches: ["json"] }, USAGE);
     const both = flags.config;
     const report = await compareRegions({

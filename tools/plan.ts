@@ -1,5 +1,5 @@
 import * as path from "path";
-import { parseFlags, runCli } from "./cli";
+import { parseFlags, runCli, takeRepeated } from "./cli";
 import { planStack, PROJECT_ROOT, UserError } from "./harness";
 import { renderTree, toPreviewDocument } from "./preview";
 import { checkSnapshot, writeSnapshot } from "./snapshot";
@@ -10,12 +10,14 @@ Previews a stack offline: runs the Pulumi program in-process under Pulumi's mock
 prints the resources it would create, like \`pulumi preview\`.
   --json     print the document \`pulumi preview --json\` prints, and nothing else on stdout
   --check    compare with the committed snapshot plans/<stack>.json; exit 1 with a diff if it differs
-  --update   rewrite plans/<stack>.json`;
+  --update   rewrite plans/<stack>.json
+  --primary-config key=value  for a secondary: override the primary run that feeds it`;
 
 if (require.main === module) {
   runCli(async () => {
+    const [primaryOverrides, argv] = takeRepeated(process.argv.slice(2), "primary-config");
     const flags = parseFlags(
-      process.argv.slice(2),
+      argv,
       { values: ["stack"], switches: ["json", "check", "update"] },
       USAGE,
     );
@@ -24,7 +26,7 @@ if (require.main === module) {
       throw new UserError(`Use one of --${modes.join(", --")} at a time.\n${USAGE}`);
     }
     const stack = flags.values.stack ?? "primary";
-    const plan = await planStack(stack, { overrides: flags.config });
+    const plan = await planStack(stack, { overrides: flags.config, primaryOverrides });
     for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
 
     if (flags.switches.has("json")) {
