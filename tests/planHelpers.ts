@@ -24,3 +24,26 @@ export function childrenOf(plan: Plan, resource: PlannedResource): PlannedResour
 export function input(resource: PlannedResource, dotted: string): any {
   return dotted.split(".").reduce<any>((v, k) => (v == null ? undefined : v[k]), resource.inputs);
 }
+
+/**
+ * Resource types that hold data or that other regions depend on: they must be protected, and
+ * no topology change or promotion may replace or delete them.
+ */
+export const DATA_BEARING_TYPES: readonly string[] = [
+  "azure-native:machinelearningservices:Workspace",
+  "azure-native:machinelearningservices:Datastore",
+  "azure-native:machinelearningservices:Registry",
+  "azure-native:storage:StorageAccount",
+  "azure-native:storage:BlobContainer",
+  "azure-native:keyvault:Vault",
+  "azure-native:containerregistry:Registry",
+  "azure-native:containerregistry:Replication",
+];
+
+/** The data-bearing resources of a plan, by URN, with what must not change about them. */
+export function dataBearing(plan: Plan) {
+  return plan.resources
+    .filter((r) => DATA_BEARING_TYPES.includes(r.type))
+    .map((r) => ({ urn: r.urn, inputs: r.inputs, protect: r.protect }))
+    .sort((a, b) => a.urn.localeCompare(b.urn));
+}

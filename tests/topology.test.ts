@@ -1,9 +1,9 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { planRegion, STANDBY_READINESS } from "../stacks/topology";
-import { planStack, Plan, PlannedResource } from "../tools/harness";
+import { planStack, Plan } from "../tools/harness";
 import { previewPromotion } from "../tools/failover";
-import { input, ofType, single } from "./planHelpers";
+import { dataBearing, DATA_BEARING_TYPES, input, ofType, single } from "./planHelpers";
 
 describe("planRegion", () => {
   test.each([
@@ -37,15 +37,6 @@ describe("planRegion", () => {
 const CLUSTER = "azure-native:machinelearningservices:Compute";
 const DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment";
 const ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint";
-const DATA_TYPES = [
-  "azure-native:machinelearningservices:Workspace",
-  "azure-native:machinelearningservices:Datastore",
-  "azure-native:storage:StorageAccount",
-  "azure-native:storage:BlobContainer",
-  "azure-native:keyvault:Vault",
-  "azure-native:containerregistry:Registry",
-  "azure-native:containerregistry:Replication",
-];
 
 const clusters = (plan: Plan) =>
   ofType(plan, CLUSTER).map((c) => ({
@@ -201,18 +192,14 @@ function name32(names: Set<string>): boolean {
 }
 
 describe("promotion", () => {
-  const data = (plan: Plan) =>
-    plan.resources
-      .filter((r) => DATA_TYPES.includes(r.type))
-      .map((r: PlannedResource) => ({ urn: r.urn, inputs: r.inputs, protect: r.protect }))
-      .sort((a, b) => a.urn.localeCompare(b.urn));
+  const data = dataBearing;
 
   test.each(["hot-cold", "hot-warm"])(
     "of a %s secondary creates or changes resources, and no data-bearing ones",
     async (topology) => {
       const preview = await previewPromotion("secondary", [`topology=${topology}`]);
       expect(preview.changes.length).toBeGreaterThan(0);
-      expect(preview.changes.filter((c) => DATA_TYPES.includes(c.type))).toEqual([]);
+      expect(preview.changes.filter((c) => DATA_BEARING_TYPES.includes(c.type))).toEqual([]);
       expect(data(preview.promoted)).toEqual(data(preview.current));
     },
   );
