@@ -385,6 +385,9 @@ describe("npm run transfer", () => {
       `ml job create --file ${pipeline} ${tgt}`,
     ]);
     expect(fs.readFileSync(env, "utf8")).toBe("name: e\n");
+    // After the look-up, nothing names the offline previews' workspaces.
+    expect(run.stdout).not.toContain(source.workspace.workspaceName);
+    expect(run.stdout).not.toContain(target.workspace.workspaceName);
     // Each command is printed before it runs.
     expect(run.stdout).toContain(
       `  $ az ml job create --file ${shellQuote(pipeline)} --resource-group ` +
