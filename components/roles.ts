@@ -61,13 +61,16 @@ export function roleDefinitionId(
   scope: pulumi.Input<string>,
   role: BuiltInRoleName,
 ): pulumi.Output<string> {
-  return pulumi.output(scope).apply((id) => {
+  const definition = (id: string) => {
     const match = /^\/subscriptions\/([^/]+)/i.exec(id);
     if (!match) {
       throw new Error(`Cannot assign "${role}": scope "${id}" is not an Azure resource ID.`);
     }
     return `/subscriptions/${match[1]}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES[role]}`;
-  });
+  };
+  // A plain ID is checked now, before anything is registered.
+  if (typeof scope === "string") return pulumi.output(definition(scope));
+  return pulumi.output(scope).apply(definition);
 }
 
 /** Arguments for {@link assignRole}. */
