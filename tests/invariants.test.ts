@@ -21,8 +21,9 @@ import {
 import { ConfigMap, Plan, PlannedResource, planStack, readStackConfig } from "../tools/harness";
 
 // Each preview runs the real program under the mock runtime (about a second, twice for a
-// secondary), so the preview properties use few runs; the config properties are cheap.
-const PREVIEW_RUNS = 8;
+// secondary), so the preview properties use few runs (AML_BCDR_PREVIEW_RUNS raises them for a
+// deeper search); the config properties are cheap.
+const PREVIEW_RUNS = Number(process.env.AML_BCDR_PREVIEW_RUNS ?? 4);
 const CONFIG_RUNS = 300;
 
 /** A stack's settings as `pulumi config` holds them: keys without namespace, string values. */
