@@ -73,16 +73,29 @@ function splitOnce(arg: string): [string, string] {
  */
 export function runCli(main: () => Promise<number>): void {
   main().then(
-    (code) => process.exit(code),
+    (code) => exitAfterFlush(code),
     (err: unknown) => {
       if (err instanceof ConfigError || err instanceof UserError || isRunError(err)) {
         process.stderr.write(`${(err as Error).message}\n`);
-        process.exit(2);
+        return exitAfterFlush(2);
       }
       process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
-      process.exit(1);
+      return exitAfterFlush(1);
     },
   );
+}
+
+/**
+ * Exits once stdout and stderr have been written out: a pipe takes 64 KiB at a time, and an
+ * exit before it drains would cut a `--json` document short.
+ */
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write("", done);
+  process.stderr.write("", done);
 }
 
 function isRunError(err: unknown): boolean {

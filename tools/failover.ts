@@ -24,9 +24,13 @@ export async function previewPromotion(
   target: "primary" | "secondary",
   overrides: readonly string[] = [],
 ): Promise<PromotionPreview> {
-  const promote = [...overrides, `activeRegion=${target}`];
-  const current = await planStack(target, { overrides, primaryOverrides: overrides });
-  const promoted = await planStack(target, { overrides: promote, primaryOverrides: promote });
+  // `--config` changes the target stack only; the active region is a setting of both.
+  const active = `activeRegion=${target}`;
+  const current = await planStack(target, { overrides });
+  const promoted = await planStack(target, {
+    overrides: [...overrides, active],
+    primaryOverrides: [active],
+  });
   return { target, current, promoted, changes: diffPlans(current.resources, promoted.resources) };
 }
 
@@ -59,7 +63,9 @@ export function runbook(preview: PromotionPreview): string {
     hosts && Object.keys(hosts).length > 0
       ? `  6. Deployed models: clients keep using the global host names (${Object.values(hosts).join(", ")}); Front Door sends them to healthy origins, the ${target} region first after promotion.`
       : `  6. Deployed models: none are configured behind the global entry point.`,
-    `  7. Failback: once the ${other} region is healthy, npm run failover -- --to ${other}.`,
+    target === "secondary"
+      ? `  7. Failback: once the primary region is healthy, npm run failover -- --to primary (it updates the primary, then the secondary, which holds the global entry point).`
+      : `  7. With --apply the secondary is updated after the primary: it holds the global entry point and stops acting as the active region.`,
   ].join("\n");
 }
 
@@ -70,16 +76,30 @@ function pulumiCliAvailable(): boolean {
 
 /** Sets the stack's config (overrides and the active region) and runs `pulumi up`. */
 async function apply(target: "primary" | "secondary", overrides: readonly string[]) {
-  const stack = await LocalWorkspace.selectStack({ stackName: target, workDir: PROJECT_ROOT });
-  for (const item of [...overrides, `activeRegion=${target}`]) {
+  // The promoted plan must pass validation offline before anything is written to the stack.
+  await previewPromotion(target, overrides);
+  const values = [...overrides, `activeRegion=${target}`].map((item) => {
     const at = item.indexOf("=");
     const key = item.slice(0, at);
-    await stack.setConfig(key.includes(":") ? key : `aml-bcdr:${key}`, {
-      value: item.slice(at + 1),
-    });
+    return [key.includes(":") ? key : `aml-bcdr:${key}`, item.slice(at + 1)] as const;
+  });
+  const up = async (name: string, settings: readonly (readonly [string, string])[]) => {
+    const stack = await LocalWorkspace.selectStack({ stackName: name, workDir: PROJECT_ROOT });
+    for (const [key, value] of settings) await stack.setConfig(key, { value });
+    const result = await stack.up({ onOutput: (out) => process.stdout.write(out) });
+    return result.summary.result === "succeeded";
+  };
+  if (!(await up(target, values))) return 1;
+  if (target === "primary") {
+    // Failback: the secondary holds the global entry point and must stop acting as the active
+    // region; it is reachable, since the primary is the one coming back.
+    return (await up("secondary", [["aml-bcdr:activeRegion", "primary"]])) ? 0 : 1;
   }
-  const result = await stack.up({ onOutput: (out) => process.stdout.write(out) });
-  return result.summary.result === "succeeded" ? 0 : 1;
+  process.stdout.write(
+    "When the primary region is reachable again, record the change there too:\n" +
+      "  pulumi config set aml-bcdr:activeRegion secondary -s primary && pulumi up -s primary\n",
+  );
+  return 0;
 }
 
 if (require.main === module)
@@ -102,6 +122,7 @@ if (require.main === module)
     }
 
     const preview = await previewPromotion(target, flags.config);
+    for (const warning of preview.promoted.warnings) process.stderr.write(`warning: ${warning}\n`);
     process.stdout.write(
       [
         `Promotion preview for stack ${target} (offline; aml-bcdr:activeRegion=${target}):`,

@@ -53,7 +53,12 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): ConfigMap {
     );
   }
   const doc = parseYamlFile(file) as { config?: unknown } | null;
-  const raw = doc?.config ?? {};
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc) || !("config" in doc)) {
+    throw new UserError(
+      `${path.basename(file)} is not a stack file: it needs a "config:" map of aml-bcdr settings.`,
+    );
+  }
+  const raw = doc.config ?? {};
   if (typeof raw !== "object" || Array.isArray(raw)) {
     throw new UserError(`${path.basename(file)}: "config" must be a map of keys to values.`);
   }
@@ -65,6 +70,8 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): ConfigMap {
           `decrypt it. Override it with --config ${key}=<value>.`,
       );
     }
+    // An empty value in YAML is null: the setting is not set, as with `pulumi config`.
+    if (value === null || value === undefined) continue;
     config[qualify(key, project)] = toConfigString(value);
   }
   return config;

@@ -49,7 +49,18 @@ export function checkSnapshot(
   const committed = fs.readFileSync(file, "utf8");
   if (committed === serializeSnapshot(current)) return { upToDate: true, report: "" };
 
-  const before = JSON.parse(committed) as PreviewDocument;
+  let before: PreviewDocument;
+  try {
+    before = JSON.parse(committed) as PreviewDocument;
+    if (!Array.isArray(before?.steps)) throw new Error("it has no steps");
+  } catch (err) {
+    return {
+      upToDate: false,
+      report:
+        `${path.relative(root, file)} is not a plan snapshot (${(err as Error).message}); ` +
+        `write it again with npm run plan -- --stack ${stack} --update.`,
+    };
+  }
   const resourceChanges = diffPlans(resourcesOf(before), resourcesOf(current));
   const outputLines = diffOutputs(before.outputs ?? {}, current.outputs);
   return {
