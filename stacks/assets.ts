@@ -21,16 +21,34 @@ const VERSION = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,29}$/;
  * names another). Conda files are read from paths relative to the assets file. A missing file
  * means no assets; a broken one is a configuration error naming the entry.
  */
-export function loadAssets(stack: string, file: string, root: string): DeclaredAssets {
+export function loadAssets(
+  stack: string,
+  file: string,
+  root: string,
+  required = false,
+): DeclaredAssets {
   const full = path.resolve(root, file);
-  if (!fs.existsSync(full)) return { environments: [], dataAssets: [] };
   const problems: ConfigProblem[] = [];
   const report = (where: string, value: unknown, problem: string, fix: string) =>
     problems.push({ key: `assetsFile (${file}: ${where})`, value, problem, fix });
+  if (!fs.existsSync(full)) {
+    if (!required) return { environments: [], dataAssets: [] };
+    // A misspelt path must not quietly remove every environment and data asset.
+    report(
+      "file",
+      file,
+      "does not exist.",
+      "fix aml-bcdr:assetsFile, or remove it to use artifacts/assets.yaml.",
+    );
+    throw new ConfigError(stack, problems);
+  }
 
   let doc: { environments?: unknown; dataAssets?: unknown } = {};
   try {
     doc = (YAML.parse(fs.readFileSync(full, "utf8")) ?? {}) as typeof doc;
+    if (typeof doc !== "object" || Array.isArray(doc)) {
+      throw new Error("it must be a map with environments and dataAssets");
+    }
   } catch (err) {
     report("file", file, `is not valid YAML: ${(err as Error).message}`, "fix the file.");
     throw new ConfigError(stack, problems);
@@ -69,7 +87,14 @@ export function loadAssets(stack: string, file: string, root: string): DeclaredA
     let condaFile: string | undefined;
     if (e.condaFile !== undefined) {
       const conda = path.resolve(path.dirname(full), String(e.condaFile));
-      if (!fs.existsSync(conda)) {
+      if (path.relative(path.dirname(full), conda).startsWith("..")) {
+        report(
+          `${where}.condaFile`,
+          e.condaFile,
+          "must be inside the folder of the assets file.",
+          "move the conda file next to it.",
+        );
+      } else if (!fs.existsSync(conda)) {
         report(
           `${where}.condaFile`,
           e.condaFile,
@@ -137,6 +162,20 @@ export function loadAssets(stack: string, file: string, root: string): DeclaredA
     };
   });
 
+  for (const [kind, list] of [
+    ["environments", environments],
+    ["dataAssets", dataAssets],
+  ] as const) {
+    const ids = list.map((x) => `${x.name}:${x.version}`);
+    const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+    if (twice.length)
+      report(
+        kind,
+        twice.join(", "),
+        "declares the same name and version twice.",
+        "remove or rename one.",
+      );
+  }
   if (problems.length > 0) throw new ConfigError(stack, problems);
   return { environments, dataAssets };
 }

@@ -74,6 +74,8 @@ export interface StackConfig {
   readonly peerRegions: boolean;
   /** Environments and data assets, relative to the project root. */
   readonly assetsFile: string;
+  /** Whether `assetsFile` was set, so that a missing file is an error, not "no assets". */
+  readonly assetsFileGiven: boolean;
   readonly prefix: string;
   readonly addressSpace: string;
   readonly subnets: Readonly<Record<SubnetRole, string>>;
@@ -512,6 +514,16 @@ export function parseStackConfig(
         return;
       }
       const entry = p as Record<string, unknown>;
+      for (const field of Object.keys(entry).filter(
+        (f) => !["objectId", "role", "principalType"].includes(f),
+      )) {
+        report(
+          `${key}.${field}`,
+          entry[field],
+          "is not a field of a principal; use objectId, role, principalType.",
+          "rename or remove it.",
+        );
+      }
       const objectId = text(entry.objectId);
       const roleName = text(entry.role);
       const principalType = text(entry.principalType, "Group");
@@ -623,6 +635,50 @@ export function parseStackConfig(
   let kubernetesCompute: StackConfig["kubernetesCompute"];
   if (kubernetesRaw !== undefined) {
     const k = (kubernetesRaw ?? {}) as Record<string, unknown>;
+    if (
+      kubernetesRaw === null ||
+      typeof kubernetesRaw !== "object" ||
+      Array.isArray(kubernetesRaw)
+    ) {
+      report(
+        "kubernetesCompute",
+        kubernetesRaw,
+        "must be an object { name, resourceId, namespace }.",
+        "see the README's configuration table.",
+      );
+    }
+    for (const field of Object.keys(k).filter(
+      (f) => !["name", "resourceId", "namespace"].includes(f),
+    )) {
+      report(
+        `kubernetesCompute.${field}`,
+        k[field],
+        "is not a setting of kubernetesCompute; use name, resourceId, namespace.",
+        "rename or remove it.",
+      );
+    }
+    if (
+      k.namespace !== undefined &&
+      (typeof k.namespace !== "string" || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(k.namespace))
+    ) {
+      report(
+        "kubernetesCompute.namespace",
+        k.namespace,
+        "must be a Kubernetes namespace name (lowercase letters, digits and hyphens, at most 63).",
+        `e.g. "azureml".`,
+      );
+    }
+    if (
+      typeof k.name === "string" &&
+      computeClusters.some((c) => c.name.toLowerCase() === String(k.name).toLowerCase())
+    ) {
+      report(
+        "kubernetesCompute.name",
+        k.name,
+        "is already the name of a compute cluster; compute names are unique in a workspace.",
+        "give it its own name.",
+      );
+    }
     const aks =
       /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.(ContainerService\/managedClusters|Kubernetes\/connectedClusters)\/[^/]+$/i;
     if (typeof k !== "object" || typeof k.name !== "string" || !CLUSTER_NAME.test(k.name)) {
@@ -892,6 +948,7 @@ export function parseStackConfig(
       useHubGateway,
       peerRegions,
       assetsFile,
+      assetsFileGiven: raw("assetsFile") !== undefined,
       kubernetesCompute,
       secondaryLocations,
       dataRedundancy,
@@ -1079,6 +1136,16 @@ function parseEndpoints(list: unknown, report: Report): OnlineEndpointSpec[] {
   list.forEach((item, i) => {
     const key = `onlineEndpoints[${i}]`;
     const e = (item ?? {}) as Record<string, unknown>;
+    for (const field of Object.keys(e).filter(
+      (f) => !["name", "authMode", "healthProbePath", "deployments"].includes(f),
+    )) {
+      report(
+        `${key}.${field}`,
+        e[field],
+        "is not a field of an endpoint; use name, authMode, healthProbePath, deployments.",
+        "rename or remove it.",
+      );
+    }
     let ok = true;
     const bad = (field: string, value: unknown, problem: string, fix: string) => {
       report(`${key}.${field}`, value, problem, fix);
@@ -1122,6 +1189,22 @@ function parseEndpoints(list: unknown, report: Report): OnlineEndpointSpec[] {
       listed.forEach((d, j) => {
         const field = (f: string) => `deployments[${j}].${f}`;
         const dep = d ?? {};
+        const fields = [
+          "name",
+          "model",
+          "environment",
+          "instanceType",
+          "instanceCount",
+          "trafficPercent",
+        ];
+        for (const f of Object.keys(dep).filter((x) => !fields.includes(x))) {
+          report(
+            `${key}.${field(f)}`,
+            dep[f],
+            `is not a field of a deployment; use ${fields.join(", ")}.`,
+            "rename or remove it.",
+          );
+        }
         if (typeof dep.name !== "string" || !DEPLOYMENT_NAME.test(dep.name) || seen.has(dep.name)) {
           bad(
             field("name"),

@@ -243,7 +243,12 @@ export function connectRegionToShared(
     {},
   );
 
-  const assets = loadAssets(config.stack, config.assetsFile, PROJECT_ROOT_FOR_ASSETS);
+  const assets = loadAssets(
+    config.stack,
+    config.assetsFile,
+    PROJECT_ROOT_FOR_ASSETS,
+    config.assetsFileGiven,
+  );
   if (assets.environments.length + assets.dataAssets.length > 0) {
     new WorkspaceAssets("assets", {
       workspaceName: workspace.workspaceName,

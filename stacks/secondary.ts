@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EntryPointOrigin, GlobalEntryPoint } from "../components/globalEntryPoint";
 import { DatastoreAttachment } from "../components/isolatedDatastore";
 import { ServingEndpoint } from "../components/onlineInference";
+import { cidrsOverlap, parseCidr } from "../components/cidr";
 import { StackConfig } from "./config";
 import {
   connectRegionToShared,
@@ -69,11 +70,16 @@ export async function readPrimary(config: StackConfig): Promise<PrimaryView> {
     endpointHosts: (hosts ?? {}) as Record<string, string>,
     dataRedundancy: await optional("dataRedundancy"),
     mlRegistryId: config.mlRegistry ? await optional("mlRegistryId") : undefined,
-    customerManagedKeyUri: config.customerManagedKey
-      ? await optional("customerManagedKeyUri")
-      : undefined,
+    customerManagedKeyUri: await optional("customerManagedKeyUri"),
     virtualNetworkId: config.peerRegions ? await optional("virtualNetworkId") : undefined,
   };
+  if (view.customerManagedKeyUri !== undefined && !config.customerManagedKey) {
+    throw new pulumi.RunError(
+      `The primary stack "${config.primaryStack}" encrypts its workspace with a customer-managed ` +
+        `key, but this stack does not: set aml-bcdr:customerManagedKey true here too (it is ` +
+        `fixed when the workspace is created).`,
+    );
+  }
   const missing = (
     [
       [
@@ -91,6 +97,14 @@ export async function readPrimary(config: StackConfig): Promise<PrimaryView> {
         `has no output "${output}": set ${key} on the primary and deploy it first.`,
     );
   }
+  if (reference)
+    checkAgainstPrimary(
+      config,
+      await read("location"),
+      await read("addressSpace"),
+      await read("replicaLocations"),
+      view,
+    );
   if (config.mlRegistry && view.mlRegistryId === undefined) {
     pulumi.log.warn(
       `The primary stack "${config.primaryStack}" has no Azure ML registry (output mlRegistryId); ` +
@@ -234,4 +248,42 @@ function createEntryPoint(
 
 function priority(rank: RoutingRank): 1 | 2 {
   return rank === "primary" ? 1 : 2;
+}
+
+/**
+ * The secondary's view of the primary must match what the primary deployed: its region, its
+ * address space, a registry replica here, and the same customer-managed key setting.
+ */
+function checkAgainstPrimary(
+  config: StackConfig,
+  location: unknown,
+  addressSpace: unknown,
+  replicaLocations: unknown,
+  view: PrimaryView,
+) {
+  const problems: string[] = [];
+  if (typeof location === "string" && location !== config.primaryLocation) {
+    problems.push(
+      `aml-bcdr:primaryLocation is ${config.primaryLocation}, but the primary is deployed in ${location}: set primaryLocation to ${location}.`,
+    );
+  }
+  if (typeof addressSpace === "string") {
+    const theirs = parseCidr(addressSpace);
+    const ours = parseCidr(config.addressSpace);
+    if (typeof theirs !== "string" && typeof ours !== "string" && cidrsOverlap(theirs, ours)) {
+      problems.push(
+        `aml-bcdr:addressSpace ${config.addressSpace} overlaps the primary's deployed address space ${addressSpace}: give the secondary its own range.`,
+      );
+    }
+  }
+  if (Array.isArray(replicaLocations) && !replicaLocations.includes(config.location)) {
+    problems.push(
+      `The primary's registry has no replica in ${config.location} (replicas: ${replicaLocations.join(", ") || "none"}): add ${config.location} to aml-bcdr:secondaryLocations of the primary and deploy it first.`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new pulumi.RunError(
+      `Stack "${config.stack}" does not match the primary stack "${config.primaryStack}":\n  ${problems.join("\n  ")}`,
+    );
+  }
 }

@@ -1119,3 +1119,71 @@ describe("inputs that once slipped through", () => {
     expect(found[0].problem).toMatch(/must be one of primary, secondary/);
   });
 });
+
+describe("found by trying it as a newcomer", () => {
+  const raw = (cfg: Record<string, string>) => (key: string) => cfg[key];
+  const keys = (cfg: Record<string, string>) => {
+    try {
+      parseStackConfig("primary", raw(cfg), {
+        organization: "o",
+        project: "aml-bcdr",
+        presentKeys: Object.keys(cfg),
+      });
+      return [];
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as ConfigError).problems.map((p) => p.key);
+    }
+  };
+  const base = { role: "primary", location: "northeurope" };
+  const endpoint = (extra: string) =>
+    `[{"name":"scoring",${extra}"deployments":[{"name":"blue","model":"azureml:m:1","instanceType":"Standard_DS3_v2"}]}]`;
+
+  test.each([
+    [
+      "a misspelt endpoint field",
+      { onlineEndpoints: endpoint('"healthprobepath":"/h",') },
+      "onlineEndpoints[0].healthprobepath",
+    ],
+    [
+      "a misspelt deployment field",
+      {
+        onlineEndpoints:
+          '[{"name":"scoring","deployments":[{"name":"blue","model":"azureml:m:1","instanceType":"Standard_DS3_v2","instanceCont":3}]}]',
+      },
+      "onlineEndpoints[0].deployments[0].instanceCont",
+    ],
+    [
+      "an extra principal field",
+      {
+        principals:
+          '[{"objectId":"11111111-2222-4333-8444-555555555555","role":"Reader","extra":1}]',
+      },
+      "principals[0].extra",
+    ],
+    [
+      "a misspelt kubernetesCompute field",
+      {
+        kubernetesCompute:
+          '{"name":"aks","resourceId":"/subscriptions/0/resourceGroups/g/providers/Microsoft.ContainerService/managedClusters/a","nmespace":"x"}',
+      },
+      "kubernetesCompute.nmespace",
+    ],
+    [
+      "a kubernetesCompute that is not an object",
+      { kubernetesCompute: '"aks"' },
+      "kubernetesCompute",
+    ],
+    [
+      "a kubernetesCompute named like a cluster",
+      {
+        computeClusters: '[{"name":"cpu-cluster","vmSize":"Standard_DS3_v2","maxNodes":1}]',
+        kubernetesCompute:
+          '{"name":"cpu-cluster","resourceId":"/subscriptions/0/resourceGroups/g/providers/Microsoft.ContainerService/managedClusters/a"}',
+      },
+      "kubernetesCompute.name",
+    ],
+  ] as const)("%s is refused", (_what, cfg, key) => {
+    expect(keys({ ...base, ...cfg } as Record<string, string>)).toContain(key);
+  });
+});

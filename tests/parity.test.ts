@@ -74,3 +74,14 @@ describe("region parity", () => {
     ]);
   });
 });
+
+test("stacks that disagree on the active region or a topology are not in parity", async () => {
+  const active = await compareRegions({ primaryOverrides: ["activeRegion=secondary"] });
+  expect(active.unexplained).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ type: "stack settings", name: "activeRegion" }),
+    ]),
+  );
+  const topology = await compareRegions({ primaryOverrides: ["topology=hot-hot"] });
+  expect(topology.unexplained.map((d) => d.name)).toContain("topologies");
+});

@@ -340,3 +340,53 @@ describe("fields Azure or others change by themselves", () => {
     }
   });
 });
+
+describe("the secondary checks itself against what the primary deployed", () => {
+  test.each([
+    [
+      "an overlapping address space",
+      ["addressSpace=10.41.0.0/16"],
+      /overlaps the primary's deployed address space/,
+    ],
+    [
+      "another primary region",
+      ["location=uksouth", 'secondaryLocations=["ukwest"]'],
+      /primaryLocation is northeurope, but the primary is deployed in uksouth/,
+    ],
+    [
+      "no registry replica in this region",
+      ['secondaryLocations=["westeurope"]', "location=northeurope"]
+        .slice(0, 0)
+        .concat(['secondaryLocations=["swedencentral"]', "allowUnpairedRegions=true"]),
+      /no replica in westeurope/,
+    ],
+    [
+      "a customer-managed key on the primary only",
+      ["customerManagedKey=true"],
+      /set aml-bcdr:customerManagedKey true here too/,
+    ],
+  ])("%s is refused before anything is registered", async (_what, primaryOverrides, message) => {
+    await expect(planStack("secondary", { primaryOverrides })).rejects.toThrow(message);
+  });
+});
+
+test("two resources with one URN are refused, as Pulumi would", async () => {
+  const { runProgram } = await import("../tools/harness");
+  const resources = await import("@pulumi/azure-native/resources");
+  await expect(
+    runProgram({
+      stack: "scratch",
+      config: {},
+      program: async () => {
+        new resources.ResourceGroup("dup", { location: "westeurope" });
+        new resources.ResourceGroup("dup", { location: "westeurope" });
+      },
+    }),
+  ).rejects.toThrow(/Two resources have the URN .*ResourceGroup::dup/);
+});
+
+test("a given assetsFile that does not exist is an error, not an empty list", async () => {
+  await expect(planStack("primary", { overrides: ["assetsFile=nope.yaml"] })).rejects.toThrow(
+    /assetsFile \(nope\.yaml: file\).*does not exist/s,
+  );
+});

@@ -303,7 +303,16 @@ function sanitize(value: unknown): unknown {
  * Runs a stack's program in this process under Pulumi's mock runtime and records every
  * resource it registers, with its parent, dependencies and options, and the stack outputs.
  */
-export async function runProgram(options: RunOptions): Promise<Plan> {
+export function runProgram(options: RunOptions): Promise<Plan> {
+  // Pulumi's runtime state is global to the process, so runs take turns.
+  const run = queue.then(() => runProgramNow(options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+async function runProgramNow(options: RunOptions): Promise<Plan> {
   const root = options.root ?? PROJECT_ROOT;
   const project = readProject(root);
   const resources: PlannedResource[] = [];
@@ -428,6 +437,17 @@ export async function runProgram(options: RunOptions): Promise<Plan> {
     onRegistrationFailure = () => undefined;
   }
 
+  // Pulumi refuses two resources with one URN; so does the offline preview.
+  const seen = new Set<string>();
+  for (const r of resources) {
+    if (seen.has(r.urn)) {
+      throw new UserError(
+        `Two resources have the URN ${r.urn}; Pulumi refuses duplicate resource names of one ` +
+          `type under one parent. Give them different names.`,
+      );
+    }
+    seen.add(r.urn);
+  }
   return {
     project: project.name,
     stack: options.stack,
@@ -545,5 +565,7 @@ async function cachedRun(options: RunOptions): Promise<Plan> {
     runs.set(key, run);
     run.catch(() => runs.delete(key));
   }
-  return structuredClone(await run);
+  // A JSON copy rather than structuredClone: it builds its objects in the caller's realm (test
+  // runners load code in their own), which Pulumi's `instanceof Array` checks depend on.
+  return JSON.parse(JSON.stringify(await run)) as Plan;
 }

@@ -172,14 +172,30 @@ export async function compareRegions(
     primary.outputs.regionPlan as RegionPlan,
     secondary.outputs.regionPlan as RegionPlan,
   );
+  const differences: ParityDifference[] = [];
   const overrides = {
     primary: computeOverrides("primary", primaryOverrides),
     secondary: computeOverrides("secondary", secondaryOverrides),
   };
 
+  // Both stacks must agree on what is active and on each workload's topology, or the plans
+  // above are each consistent but describe two different deployments.
+  for (const setting of ["activeRegion", "topologies"]) {
+    const mine = primary.outputs[setting];
+    const theirs = secondary.outputs[setting];
+    if (JSON.stringify(mine) !== JSON.stringify(theirs)) {
+      differences.push({
+        type: "stack settings",
+        name: setting,
+        kind: "property",
+        path: setting,
+        primary: mine,
+        secondary: theirs,
+      });
+    }
+  }
   const a = comparable(primary, "primary", normalizer(primary));
   const b = comparable(secondary, "secondary", normalizer(secondary, primary));
-  const differences: ParityDifference[] = [];
   const add = (d: Omit<ParityDifference, "explanation">) =>
     differences.push({ ...d, explanation: explain(d, expected, overrides) });
   for (const [key, r] of a) {
