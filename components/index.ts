@@ -19,3 +19,6 @@ export * from "./createOnly";
 export * from "./globalEntryPoint";
 export * from "./onlineInference";
 export * from "./trainingCompute";
+export * from "./mlRegistry";
+export * from "./workspaceAssets";
+export * from "./diagnostics";

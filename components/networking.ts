@@ -58,7 +58,12 @@ export interface NetworkingArgs {
 export function defaultSubnets(addressSpace: string): Record<SubnetRole, string> {
   const base = parseCidr(addressSpace);
   if (typeof base === "string") {
-    throw new Error(`Address space "${addressSpace}": ${base}`);
+    throw new Error(`Networking: address space "${addressSpace}" is not valid: ${base}.`);
+  }
+  if (base.prefixLength > 24) {
+    throw new Error(
+      `Networking: address space "${addressSpace}" is too small for three subnets; use /24 or larger, or give the subnets.`,
+    );
   }
   const quarter = base.prefixLength + 2;
   return {

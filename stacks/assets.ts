@@ -142,7 +142,12 @@ export function loadAssets(
   const dataAssets: DataAssetSpec[] = list(doc.dataAssets, "dataAssets").map((d, i) => {
     const where = `dataAssets[${i}]`;
     named(d, where);
-    if (typeof d.path !== "string" || d.path === "" || d.path.split("/").includes("..")) {
+    if (
+      typeof d.path !== "string" ||
+      d.path === "" ||
+      d.path.split("/").includes("..") ||
+      /^[a-z][a-z0-9+.-]*:/i.test(d.path)
+    ) {
       report(
         `${where}.path`,
         d.path,

@@ -409,7 +409,13 @@ export function parseStackConfig(
     const parsed = parseCidr(value);
     const fix = setHint(key, DEFAULT_ADDRESS_SPACES[effectiveRole]);
     if (typeof parsed === "string") {
-      report(key, value, `is not a valid address range: ${parsed}.`, fix);
+      const reason = parsed.replace(/\.$/, "");
+      report(
+        key,
+        value,
+        `is not a valid address range: ${reason}${reason.endsWith("?") ? "" : "."}`,
+        fix,
+      );
       return undefined;
     }
     const reserved: [string, string][] = reachesClassD(parsed)
@@ -591,6 +597,25 @@ export function parseStackConfig(
       "must be a map of tag name to string value.",
       `e.g. { "costCenter": "ml" }.`,
     );
+  } else {
+    // Azure's limits: names up to 512 characters without < > % & \ ? /, values up to 256.
+    for (const [name, value] of Object.entries(tags)) {
+      if (name.length === 0 || name.length > 512 || /[<>%&\\?/]/.test(name)) {
+        report(
+          `tags.${name}`,
+          name,
+          "is not a tag name Azure accepts (1-512 characters, none of < > % & \\ ? /).",
+          "rename the tag.",
+        );
+      } else if (value.length > 256) {
+        report(
+          `tags.${name}`,
+          value,
+          `is ${value.length} characters; Azure allows 256 in a tag value.`,
+          "shorten it.",
+        );
+      }
+    }
   }
 
   const ignoredTagKeys = json<unknown>("ignoredTagKeys", []);
@@ -1044,15 +1069,19 @@ function parseClusters(list: unknown, overrides: unknown, report: Report): Compu
         "rename or remove it.",
       );
     }
-    const c = {
-      ...(item ?? {}),
-      ...(Object.hasOwn(byName, text((item as { name?: unknown }).name))
-        ? byName[text((item as { name?: unknown }).name)]
-        : {}),
-    } as Record<string, unknown>;
+    const clusterName = text((item as { name?: unknown }).name);
+    // Only the fields an override may change are taken from it (never the name).
+    const override = Object.fromEntries(
+      Object.entries(Object.hasOwn(byName, clusterName) ? byName[clusterName] : {}).filter(([f]) =>
+        overridable.includes(f),
+      ),
+    );
+    const c = { ...(item ?? {}), ...override } as Record<string, unknown>;
     let ok = true;
     const bad = (field: string, problem: string, fix: string) => {
-      report(`${key}.${field}`, c[field], problem, fix);
+      // A value that came from this region's override is reported under the override's key.
+      const where = field in override ? `computeOverrides.${clusterName}` : key;
+      report(`${where}.${field}`, c[field], problem, fix);
       ok = false;
     };
     if (typeof c.name !== "string" || !CLUSTER_NAME.test(c.name)) {
@@ -1171,7 +1200,7 @@ function parseEndpoints(list: unknown, report: Report): OnlineEndpointSpec[] {
       );
     }
     const probe = e.healthProbePath ?? "/";
-    if (typeof probe !== "string" || !probe.startsWith("/")) {
+    if (typeof probe !== "string" || !/^\/[A-Za-z0-9._~\/-]*$/.test(probe)) {
       bad("healthProbePath", e.healthProbePath, "must be a path starting with /.", `e.g. "/".`);
     }
     const deployments: OnlineDeploymentSpec[] = [];
@@ -1213,7 +1242,12 @@ function parseEndpoints(list: unknown, report: Report): OnlineEndpointSpec[] {
             `e.g. "blue".`,
           );
         }
-        if (typeof dep.model !== "string" || !/^azureml:/.test(dep.model)) {
+        if (
+          typeof dep.model !== "string" ||
+          !/^azureml:(\/\/registries\/[^/]+\/models\/[^/]+\/versions\/[^/]+|[^:/]+:[^:/]+)$/.test(
+            dep.model,
+          )
+        ) {
           bad(
             field("model"),
             dep.model,

@@ -1183,6 +1183,33 @@ describe("found by trying it as a newcomer", () => {
       },
       "kubernetesCompute.name",
     ],
+    ["a tag name with <", { tags: '{"a<b":"x"}' }, "tags.a<b"],
+    [
+      "a tag value over 256 characters",
+      { tags: JSON.stringify({ long: "x".repeat(300) }) },
+      "tags.long",
+    ],
+    [
+      "a model without a version",
+      {
+        onlineEndpoints:
+          '[{"name":"scoring","deployments":[{"name":"blue","model":"azureml:m","instanceType":"Standard_DS3_v2"}]}]',
+      },
+      "onlineEndpoints[0].deployments[0].model",
+    ],
+    [
+      "a probe path with a query",
+      { onlineEndpoints: endpoint('"healthProbePath":"/x?y",') },
+      "onlineEndpoints[0].healthProbePath",
+    ],
+    [
+      "an override's bad value, under the override's key",
+      {
+        computeClusters: '[{"name":"cpu","vmSize":"Standard_DS3_v2","maxNodes":1}]',
+        computeOverrides: '{"cpu":{"minNodes":9}}',
+      },
+      "computeOverrides.cpu.minNodes",
+    ],
   ] as const)("%s is refused", (_what, cfg, key) => {
     expect(keys({ ...base, ...cfg } as Record<string, string>)).toContain(key);
   });
