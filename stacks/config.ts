@@ -325,7 +325,14 @@ export function parseStackConfig(
   const region = (key: string, value: string | undefined, required: boolean) => {
     if (value === undefined || value === "") {
       if (required)
-        report(key, value, "is required: the stack's Azure region.", setHint(key, "northeurope"));
+        report(
+          key,
+          value,
+          key === "location"
+            ? "is required: the stack's Azure region."
+            : `is required: the region of the ${key === "primaryLocation" ? "primary stack" : "stack"}.`,
+          setHint(key, "northeurope"),
+        );
       return undefined;
     }
     const info = findRegion(value);
