@@ -23,7 +23,6 @@ export function sendDiagnostics(
       name: `aml-bcdr-${args.label}`,
       resourceUri: args.resourceUri,
       workspaceId: args.logAnalyticsWorkspaceId,
-      logAnalyticsDestinationType: "Dedicated",
       logs: args.logs === false ? [] : [{ categoryGroup: "allLogs", enabled: true }],
       metrics: [{ category: "AllMetrics", enabled: true }],
     },
