@@ -143,8 +143,23 @@ export interface ParsedConfig {
   readonly warnings: readonly string[];
 }
 
-/** Every key this project reads, so that a misspelt key is reported instead of ignored. */
-export const KNOWN_KEYS = [
+/** Settings only one role reads; set on the other they would be silently ignored. */
+const ROLE_ONLY: Readonly<Record<StackRole, readonly string[]>> = {
+  primary: ["secondaryLocations", "dataRedundancy"],
+  secondary: [
+    "primaryLocation",
+    "primaryAddressSpace",
+    "primaryStack",
+    "sharedKeyVaultId",
+    "sharedRegistryId",
+    "sharedDataAccountId",
+    "sharedDataContainerName",
+    "peerRegions",
+  ],
+};
+
+/** Settings both roles read. */
+const COMMON_KEYS = [
   "role",
   "location",
   "topology",
@@ -159,7 +174,6 @@ export const KNOWN_KEYS = [
   "customerManagedKey",
   "hubVirtualNetworkId",
   "useHubGateway",
-  "peerRegions",
   "assetsFile",
   "prefix",
   "addressSpace",
@@ -170,16 +184,14 @@ export const KNOWN_KEYS = [
   "protectData",
   "allowPublicNetworkAccess",
   "allowUnpairedRegions",
-  "secondaryLocations",
-  "dataRedundancy",
-  "primaryLocation",
-  "primaryAddressSpace",
-  "primaryStack",
-  "sharedKeyVaultId",
-  "sharedRegistryId",
-  "sharedDataAccountId",
-  "sharedDataContainerName",
 ] as const;
+
+/** Every key this project reads, so that a misspelt key is reported instead of ignored. */
+export const KNOWN_KEYS: readonly string[] = [
+  ...COMMON_KEYS,
+  ...ROLE_ONLY.primary,
+  ...ROLE_ONLY.secondary,
+];
 
 /** A config value as text, without calling anything on objects a user wrote. */
 const text = (value: unknown, fallback = ""): string =>
@@ -203,21 +215,6 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length];
 }
-
-/** Settings only one role reads; set on the other they would be silently ignored. */
-const ROLE_ONLY: Readonly<Record<StackRole, readonly string[]>> = {
-  primary: ["secondaryLocations", "dataRedundancy"],
-  secondary: [
-    "primaryLocation",
-    "primaryAddressSpace",
-    "primaryStack",
-    "sharedKeyVaultId",
-    "sharedRegistryId",
-    "sharedDataAccountId",
-    "sharedDataContainerName",
-    "peerRegions",
-  ],
-};
 
 /** Ranges Azure does not allow in a virtual network. */
 const RESERVED_RANGES: readonly [string, string][] = [
