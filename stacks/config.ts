@@ -231,6 +231,14 @@ function anyRange(range: string): Cidr {
   return { network, prefixLength: Number(length), text: range };
 }
 
+/** Whether a range lies inside one of the RFC 1918 private ranges. */
+function isPrivateRange(range: Cidr): boolean {
+  return ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].some((p) => {
+    const outer = anyRange(p);
+    return range.prefixLength >= outer.prefixLength && cidrsOverlap(range, outer);
+  });
+}
+
 /** Whether a range reaches into 224.0.0.0 and above (multicast, reserved, broadcast). */
 const reachesClassD = (range: Cidr) =>
   range.network + 2 ** (32 - range.prefixLength) - 1 >= 224 * 2 ** 24;
@@ -389,6 +397,11 @@ export function parseStackConfig(
   // Network ranges.
   const addressSpace = raw("addressSpace") ?? DEFAULT_ADDRESS_SPACES[effectiveRole];
   const parsedSpace = cidr("addressSpace", addressSpace);
+  if (parsedSpace && !isPrivateRange(parsedSpace)) {
+    warnings.push(
+      `${NAMESPACE}:addressSpace ${addressSpace} of stack "${stack}" is not a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16): traffic to those public addresses would stay inside the VNet.`,
+    );
+  }
   const subnetOverrides = json<Record<string, string>>("subnets", {});
   let subnets: Record<SubnetRole, string> = {
     privateEndpoints: "",

@@ -1214,3 +1214,17 @@ describe("found by trying it as a newcomer", () => {
     expect(keys({ ...base, ...cfg } as Record<string, string>)).toContain(key);
   });
 });
+
+test("a public address space is allowed but warned about", () => {
+  const cfg: Record<string, string> = {
+    role: "primary",
+    location: "northeurope",
+    addressSpace: "8.8.0.0/16",
+  };
+  const { warnings } = parseStackConfig("primary", (k) => cfg[k], {
+    organization: "o",
+    project: "aml-bcdr",
+    presentKeys: Object.keys(cfg),
+  });
+  expect(warnings.join("\n")).toMatch(/addressSpace 8\.8\.0\.0\/16 .* not a private range/);
+});

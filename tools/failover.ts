@@ -122,6 +122,12 @@ if (require.main === module)
     }
 
     const preview = await previewPromotion(target, flags.config);
+    if (preview.changes.length === 0) {
+      process.stdout.write(
+        `The ${target} region is already the active one (aml-bcdr:activeRegion=${target}); nothing to promote.\n`,
+      );
+      return 0;
+    }
     for (const warning of preview.promoted.warnings) process.stderr.write(`warning: ${warning}\n`);
     process.stdout.write(
       [

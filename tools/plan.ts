@@ -27,7 +27,10 @@ if (require.main === module) {
     }
     const stack = flags.values.stack ?? "primary";
     const plan = await planStack(stack, { overrides: flags.config, primaryOverrides });
-    for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
+    // The tree shows the warnings itself; the other modes keep stdout for their output.
+    if (modes.length > 0) {
+      for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
+    }
 
     if (flags.switches.has("json")) {
       process.stdout.write(`${JSON.stringify(toPreviewDocument(plan), null, 2)}\n`);
