@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { dataOptions } from "./locks";
 import { Naming } from "./naming";
-import { createPrivateEndpoint, PrivateEndpointTarget } from "./privateEndpoint";
+import { createPrivateEndpoints, PrivateEndpointTarget } from "./privateEndpoint";
 import { supportsZones } from "./regions";
 import { CommonArgs } from "./types";
 import { createOnly } from "./createOnly";
@@ -101,15 +101,14 @@ export class GeoReplicatedAcr extends pulumi.ComponentResource {
         ),
     );
 
-    for (const target of args.privateEndpoints) {
-      createPrivateEndpoint(
-        `${name}-pe-${target.location}`,
-        { target, resourceId: registry.id, service: "registry", label: "acr", tags: args.tags },
-        // A registry endpoint gets one data-endpoint record per replica that exists when the
-        // endpoint is created, so the replicas come first.
-        { parent: this, dependsOn: replications },
-      );
-    }
+    createPrivateEndpoints(
+      `${name}-pe`,
+      args.privateEndpoints,
+      { resourceId: registry.id, service: "registry", label: "acr", tags: args.tags },
+      // A registry endpoint gets one data-endpoint record per replica that exists when the
+      // endpoint is created, so the replicas come first.
+      { parent: this, dependsOn: replications },
+    );
 
     this.registryId = registry.id;
     this.registryName = registry.name;

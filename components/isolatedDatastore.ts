@@ -4,7 +4,7 @@ import * as storage from "@pulumi/azure-native/storage";
 import { dataOptions, lockAgainstDeletion } from "./locks";
 import { Naming } from "./naming";
 import {
-  createPrivateEndpoint,
+  createPrivateEndpoints,
   PrivateEndpointTarget,
   STORAGE_ENDPOINT_SUFFIX,
 } from "./privateEndpoint";
@@ -178,25 +178,20 @@ export class IsolatedDatastore extends pulumi.ComponentResource {
     );
 
     const readAccess = this.redundancy.startsWith("RA");
-    for (const target of args.privateEndpoints) {
-      createPrivateEndpoint(
-        `${name}-pe-blob-${target.location}`,
-        { target, resourceId: account.id, service: "blob", label: "dt-blob", tags: args.tags },
+    const endpoint = { resourceId: account.id, tags: args.tags };
+    createPrivateEndpoints(
+      `${name}-pe-blob`,
+      args.privateEndpoints,
+      { ...endpoint, service: "blob", label: "dt-blob" },
+      { parent: this },
+    );
+    if (readAccess) {
+      createPrivateEndpoints(
+        `${name}-pe-blob-secondary`,
+        args.privateEndpoints,
+        { ...endpoint, service: "blob_secondary", label: "dt-blob-secondary" },
         { parent: this },
       );
-      if (readAccess) {
-        createPrivateEndpoint(
-          `${name}-pe-blob-secondary-${target.location}`,
-          {
-            target,
-            resourceId: account.id,
-            service: "blob_secondary",
-            label: "dt-blob-secondary",
-            tags: args.tags,
-          },
-          { parent: this },
-        );
-      }
     }
 
     for (const workspace of args.workspaces ?? []) {

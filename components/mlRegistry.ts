@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import { dataOptions } from "./locks";
 import { Naming } from "./naming";
-import { createPrivateEndpoint, PrivateEndpointTarget } from "./privateEndpoint";
+import { createPrivateEndpoints, PrivateEndpointTarget } from "./privateEndpoint";
 import { CommonArgs } from "./types";
 
 /** Arguments for {@link SharedMlRegistry}. */
@@ -62,13 +62,12 @@ export class SharedMlRegistry extends pulumi.ComponentResource {
       dataOptions(this, args.protectData, { replaceOnChanges: ["location"] }),
     );
 
-    for (const target of args.privateEndpoints) {
-      createPrivateEndpoint(
-        `${name}-pe-${target.location}`,
-        { target, resourceId: registry.id, service: "amlregistry", label: "mlr", tags: args.tags },
-        { parent: this },
-      );
-    }
+    createPrivateEndpoints(
+      `${name}-pe`,
+      args.privateEndpoints,
+      { resourceId: registry.id, service: "amlregistry", label: "mlr", tags: args.tags },
+      { parent: this },
+    );
 
     this.registryId = registry.id;
     this.registryName = registry.name;

@@ -104,6 +104,21 @@ export interface PrivateEndpointArgs {
   readonly tags?: Tags;
 }
 
+/**
+ * One private endpoint per target region, named `${name}-${location}`: how a shared resource
+ * is connected to every region this program deploys.
+ */
+export function createPrivateEndpoints(
+  name: string,
+  targets: readonly PrivateEndpointTarget[],
+  args: Omit<PrivateEndpointArgs, "target">,
+  opts: pulumi.CustomResourceOptions,
+): PrivateEndpointResources[] {
+  return targets.map((target) =>
+    createPrivateEndpoint(`${name}-${target.location}`, { ...args, target }, opts),
+  );
+}
+
 /** A private endpoint and the one DNS zone group that registers its records. */
 export interface PrivateEndpointResources {
   readonly endpoint: network.PrivateEndpoint;

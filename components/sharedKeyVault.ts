@@ -3,7 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { dataOptions, lockAgainstDeletion } from "./locks";
 import { Naming } from "./naming";
-import { createPrivateEndpoint, PrivateEndpointTarget } from "./privateEndpoint";
+import { createPrivateEndpoints, PrivateEndpointTarget } from "./privateEndpoint";
 import { CommonArgs } from "./types";
 import { createOnly } from "./createOnly";
 
@@ -94,13 +94,12 @@ export class SharedKeyVault extends pulumi.ComponentResource {
       lockAgainstDeletion(`${name}-lock`, vault.id, "This Key Vault", { parent: vault });
     }
 
-    for (const target of args.privateEndpoints) {
-      createPrivateEndpoint(
-        `${name}-pe-${target.location}`,
-        { target, resourceId: vault.id, service: "vault", label: "kv", tags: args.tags },
-        { parent: this },
-      );
-    }
+    createPrivateEndpoints(
+      `${name}-pe`,
+      args.privateEndpoints,
+      { resourceId: vault.id, service: "vault", label: "kv", tags: args.tags },
+      { parent: this },
+    );
 
     this.vaultId = vault.id;
     this.vaultName = vault.name;
